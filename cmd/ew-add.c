@@ -1,0 +1,326 @@
+/* ew-add - add records from arguments or from standard input. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "date.h"
+#include "input.h"
+#include "store.h"
+#include "ulid.h"
+
+static const char usage_text[] =
+	"usage: ew-add [-C DIR] [-n] [--author NAME] FIELD=VALUE...\n"
+	"       ew-add [-C DIR] [-n] [--author NAME] [-] < records\n";
+
+enum { O_AUTHOR = 256, O_VERSION };
+
+static const struct option longopts[] = {
+	{"author", required_argument, NULL, O_AUTHOR},
+	{"dry-run", no_argument, NULL, 'n'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, O_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+enum { MAX_ERRORS = 100, MAX_TRAILERS = 1000 };
+
+struct batch {
+	struct ew_record **v;
+	char **where;
+	size_t n, cap;
+};
+
+static int
+usage(FILE *fp, int status)
+{
+	fputs(usage_text, fp);
+	return status;
+}
+
+static void
+batch_push(struct batch *b, struct ew_record *r, char *where)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 64;
+		b->v = ew_xrealloc(b->v, b->cap * sizeof *b->v);
+		b->where = ew_xrealloc(b->where, b->cap * sizeof *b->where);
+	}
+	b->v[b->n] = r;
+	b->where[b->n++] = where;
+}
+
+static void
+batch_free(struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		ew_record_free(b->v[i]);
+		free(b->where[i]);
+	}
+	free(b->v);
+	free(b->where);
+}
+
+/* One record from FIELD=VALUE arguments, checked. */
+static void
+from_arguments(struct batch *b, const struct ew_check *check, char **args,
+	int n, struct ew_strv *errs)
+{
+	const struct ew_schema *s = check->schema;
+	struct ew_record *r = ew_record_new(s);
+
+	for (int i = 0; i < n; i++) {
+		char *copy, *field, *value;
+		if (ew_assignment(args[i], &copy, &field, &value) < 0) {
+			ew_strv_push(errs, ew_xasprintf("arguments: '%s' is not FIELD=VALUE", args[i]));
+			continue;
+		}
+		int c = ew_schema_col(s, field);
+		if (c < 0)
+			ew_strv_push(errs, ew_xasprintf("arguments: unknown field '%s' (see ew-data(5) for the columns)", field));
+		else
+			ew_record_set(r, (size_t)c, value);
+		free(copy);
+	}
+	if (errs->n == 0)
+		ew_check_record(check, r, EW_CHECK_DEFAULTS, "arguments", errs);
+	batch_push(b, r, ew_xstrdup("arguments"));
+}
+
+/*
+ * Every record on stdin, each checked as it comes, so the problems are
+ * reported in input order; bad rows are reported and read past.
+ */
+static void
+from_stdin(struct batch *b, const struct ew_check *check, struct ew_strv *errs)
+{
+	struct ew_input *in = ew_input_open_file(stdin, "stdin", check->schema);
+	struct ew_record *r;
+	struct ew_err e;
+	int got;
+
+	while ((got = ew_input_next(in, &r, &e)) != 0 && errs->n < MAX_ERRORS) {
+		if (got < 0) {
+			ew_strv_push(errs, ew_xstrdup(e.msg));
+			continue;
+		}
+		char *where = ew_xasprintf("stdin:%lu", r->line);
+		ew_check_record(check, r, EW_CHECK_DEFAULTS, where, errs);
+		batch_push(b, r, where);
+	}
+	ew_input_close(in);
+}
+
+/* Gives ids to the records without one. */
+static int
+assign_ids(struct batch *b, time_t now, struct ew_strv *errs)
+{
+	struct ew_ulid_gen gen = {0};
+	struct ew_err e;
+
+	for (size_t i = 0; i < b->n; i++) {
+		if (*b->v[i]->v[EW_C_ID])
+			continue;
+		char id[27];
+		if (ew_ulid_next(&gen, (uint64_t)now * 1000, id, &e) < 0) {
+			ew_strv_push(errs, ew_xstrdup(e.msg));
+			return -1;
+		}
+		ew_record_set(b->v[i], EW_C_ID, id);
+	}
+	return 0;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	const struct ew_record *x = *(struct ew_record *const *)a;
+	const struct ew_record *y = *(struct ew_record *const *)b;
+	return strcmp(x->v[EW_C_ID], y->v[EW_C_ID]);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Ids given in the input must be new, in the batch and in the repository. */
+static int
+check_given_ids(struct batch *b, struct ew_store *st, int given,
+	struct ew_strv *errs)
+{
+	struct ew_err e;
+
+	if (!given)
+		return 0;
+	struct ew_record **sorted = ew_xcalloc(b->n, sizeof *sorted);
+	memcpy(sorted, b->v, b->n * sizeof *sorted);
+	qsort(sorted, b->n, sizeof *sorted, cmp_id);
+	for (size_t i = 1; i < b->n; i++)
+		if (strcmp(sorted[i]->v[EW_C_ID], sorted[i - 1]->v[EW_C_ID]) == 0)
+			ew_strv_push(errs, ew_xasprintf("stdin:%lu: id '%s' appears twice in the input",
+				sorted[i]->line, sorted[i]->v[EW_C_ID]));
+	free(sorted);
+	if (ew_store_load_all(st, &e) < 0) {
+		ew_strv_push(errs, ew_xstrdup(e.msg));
+		return -1;
+	}
+	/* the ids the repository has, sorted, to look each new one up */
+	size_t n = 0;
+	for (size_t i = 0; i < st->n; i++)
+		n += st->v[i]->n;
+	const char **have = ew_xcalloc(n, sizeof *have);
+	n = 0;
+	for (size_t i = 0; i < st->n; i++)
+		for (size_t j = 0; j < st->v[i]->n; j++)
+			have[n++] = st->v[i]->recs[j]->v[EW_C_ID];
+	qsort(have, n, sizeof *have, cmp_str);
+	for (size_t i = 0; i < b->n && errs->n < MAX_ERRORS; i++) {
+		const char *id = b->v[i]->v[EW_C_ID];
+		if (n && bsearch(&id, have, n, sizeof *have, cmp_str))
+			ew_strv_push(errs, ew_xasprintf("%s: id '%s' already exists",
+				b->where[i], id));
+	}
+	free(have);
+	return errs->n ? -1 : 0;
+}
+
+static char *
+message(const struct batch *b)
+{
+	struct ew_buf m = {0};
+	const struct ew_record *r = b->v[0];
+
+	if (b->n == 1) {
+		ew_buf_addf(&m, "Add report %s (%s, %s", r->v[EW_C_ID],
+			r->v[EW_C_CATEGORY], r->v[EW_C_CERCLE]);
+		if (*r->v[EW_C_SEVERITY])
+			ew_buf_addf(&m, ", severity %s", r->v[EW_C_SEVERITY]);
+		ew_buf_adds(&m, ")\n");
+	} else {
+		ew_buf_addf(&m, "Add %zu reports\n", b->n);
+	}
+	ew_buf_adds(&m, "\nEw-Action: add\n");
+	if (b->n > MAX_TRAILERS)
+		ew_buf_addf(&m, "Ew-Count: %zu\n", b->n);
+	for (size_t i = 0; i < b->n && i < MAX_TRAILERS; i++)
+		ew_buf_addf(&m, "Ew-Record: %s\n", b->v[i]->v[EW_C_ID]);
+	return ew_buf_detach(&m);
+}
+
+/* Adds the batch in one commit; with dry, only checks it against HEAD. */
+static int
+add(struct batch *b, struct ew_repo *repo, int given, int dry,
+	const char *author, struct ew_strv *errs)
+{
+	struct ew_store st;
+	struct ew_err e;
+	int rc = -1;
+
+	if (ew_repo_lock(repo, &e) < 0) {
+		ew_strv_push(errs, ew_xstrdup(e.msg));
+		return -1;
+	}
+	ew_store_init(&st, repo);
+	if (check_given_ids(b, &st, given, errs) < 0)
+		goto out;
+	if (dry) {
+		rc = 0;
+		goto out;
+	}
+	char *msg = message(b);
+	size_t i;
+	for (i = 0; i < b->n; i++) {
+		if (ew_store_add(&st, b->v[i], &e) < 0)
+			break;
+		b->v[i] = NULL; /* the store has it now */
+	}
+	if (i == b->n)
+		rc = ew_store_commit(&st, msg, author, NULL, &e);
+	if (rc < 0)
+		ew_strv_push(errs, ew_xstrdup(e.msg));
+	free(msg);
+out:
+	ew_store_free(&st);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *author = NULL;
+	int dry = 0, c, dash = 0, rc = 2;
+	struct ew_repo repo;
+	struct ew_err e;
+	struct ew_strv errs = {0}, ids = {0};
+	struct batch b = {0};
+
+	ew_progname = "ew-add";
+	while ((c = getopt_long(argc, argv, "C:hn", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'C':
+			if (ew_chdir(optarg))
+				return 2;
+			break;
+		case 'h': return usage(stdout, 0);
+		case 'n': dry = 1; break;
+		case O_AUTHOR: author = optarg; break;
+		case O_VERSION: return ew_print_version();
+		default: return usage(stderr, 2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 1 && strcmp(argv[0], "-") == 0) {
+		dash = 1;
+		argc = 0;
+	}
+	if (argc == 0 && !dash && isatty(0)) {
+		ew_warn("no records given: pass FIELD=VALUE arguments, or records on standard input");
+		return usage(stderr, 2);
+	}
+	if (ew_repo_open(&repo, NULL, EW_OPEN_CATALOGS, &e) < 0)
+		return ew_fail(&e);
+
+	struct ew_check check;
+	if (ew_check_init(&check, &repo, &e) < 0) {
+		ew_fail(&e);
+		goto out;
+	}
+	if (argc > 0)
+		from_arguments(&b, &check, argv, argc, &errs);
+	else
+		from_stdin(&b, &check, &errs);
+	if (errs.n == 0 && b.n == 0) {
+		ew_warn("stdin: no records to add");
+		rc = 0;
+		goto out;
+	}
+	int given = 0;
+	for (size_t i = 0; i < b.n; i++)
+		given |= *b.v[i]->v[EW_C_ID] != '\0';
+	if (errs.n || assign_ids(&b, check.now, &errs) < 0)
+		goto fail;
+	for (size_t i = 0; i < b.n; i++)
+		ew_strv_push(&ids, ew_xstrdup(b.v[i]->v[EW_C_ID]));
+	if ((!dry || given) && add(&b, &repo, given, dry, author, &errs) < 0)
+		goto fail;
+	for (size_t i = 0; i < ids.n; i++)
+		printf("%s\n", ids.v[i]);
+	rc = ew_finish_stdout();
+	goto out;
+fail:
+	ew_fail_all(&errs);
+	if (errs.n >= MAX_ERRORS)
+		ew_warn("stopped after %d errors; nothing was added", MAX_ERRORS);
+	rc = 2;
+out:
+	ew_strv_free(&errs);
+	ew_strv_free(&ids);
+	batch_free(&b);
+	ew_repo_close(&repo);
+	return rc;
+}

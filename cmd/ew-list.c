@@ -1,0 +1,408 @@
+/* ew-list - select and print records. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "date.h"
+#include "filter.h"
+#include "input.h"
+#include "output.h"
+
+static const char usage_text[] =
+	"usage: ew-list [-C DIR] [--since DATE] [--until DATE] [--cercle NAME]\n"
+	"               [--commune NAME] [--category CODE] [--min-severity N]\n"
+	"               [--status STATUS] [--sensitivity LEVEL] [--where JQ]\n"
+	"               [--format csv|tsv|json|table] [--json] [--fields A,B,...]\n"
+	"               [--count | --group-by FIELD] [ID...] [-]\n";
+
+enum { O_SINCE = 256, O_UNTIL, O_CERCLE, O_COMMUNE, O_CATEGORY, O_MINSEV,
+	O_STATUS, O_SENS, O_WHERE, O_FORMAT, O_JSON, O_FIELDS, O_COUNT,
+	O_GROUP, O_VERSION };
+
+static const struct option longopts[] = {
+	{"category", required_argument, NULL, O_CATEGORY},
+	{"cercle", required_argument, NULL, O_CERCLE},
+	{"commune", required_argument, NULL, O_COMMUNE},
+	{"count", no_argument, NULL, O_COUNT},
+	{"fields", required_argument, NULL, O_FIELDS},
+	{"format", required_argument, NULL, O_FORMAT},
+	{"group-by", required_argument, NULL, O_GROUP},
+	{"help", no_argument, NULL, 'h'},
+	{"json", no_argument, NULL, O_JSON},
+	{"min-severity", required_argument, NULL, O_MINSEV},
+	{"sensitivity", required_argument, NULL, O_SENS},
+	{"since", required_argument, NULL, O_SINCE},
+	{"status", required_argument, NULL, O_STATUS},
+	{"until", required_argument, NULL, O_UNTIL},
+	{"version", no_argument, NULL, O_VERSION},
+	{"where", required_argument, NULL, O_WHERE},
+	{NULL, 0, NULL, 0},
+};
+
+/* What the options asked for, before the repository is open. */
+struct opts {
+	const char *since, *until, *cercle, *commune, *category, *minsev;
+	const char *status, *sens, *where, *format, *fields, *group;
+	int count, from_stdin;
+	struct ew_strv ids;
+};
+
+/* Counts per value, for --group-by. */
+struct group {
+	char *value;
+	unsigned long count;
+};
+
+struct run {
+	struct ew_filter f;
+	const struct ew_schema *schema;
+	struct ew_out out;
+	size_t *cols, ncols;
+	const char **names;
+	int *numeric;
+	const char **vals;
+	int count_only, group_col;
+	struct group *groups;
+	size_t ngroups;
+	unsigned long matched;
+};
+
+static int
+usage(FILE *fp, int status)
+{
+	fputs(usage_text, fp);
+	return status;
+}
+
+static int
+set_filters(struct run *run, const struct opts *o, const struct ew_repo *repo,
+	struct ew_err *e)
+{
+	struct ew_filter *f = &run->f;
+	const struct ew_places *places = repo && repo->places.n ? &repo->places : NULL;
+	const struct ew_taxonomy *tax = repo && repo->tax.n ? &repo->tax : NULL;
+	time_t now;
+
+	if (ew_now(&now, e) < 0)
+		return -1;
+	f->folded = o->from_stdin;
+	if ((o->since && ew_filter_since(f, o->since, now, e) < 0) ||
+	    (o->until && ew_filter_until(f, o->until, now, e) < 0) ||
+	    (o->cercle && ew_filter_place(f, "cercle", o->cercle, places, e) < 0) ||
+	    (o->commune && ew_filter_place(f, "commune", o->commune, places, e) < 0) ||
+	    (o->category && ew_filter_category(f, o->category, tax, e) < 0) ||
+	    (o->minsev && ew_filter_min_severity(f, o->minsev, e) < 0) ||
+	    (o->status && ew_filter_enum(f, "status", o->status, e) < 0) ||
+	    (o->sens && ew_filter_enum(f, "sensitivity", o->sens, e) < 0) ||
+	    (o->where && ew_filter_where(f, o->where, e) < 0))
+		return -1;
+	for (size_t i = 0; i < o->ids.n; i++)
+		if (ew_filter_id(f, o->ids.v[i], e) < 0)
+			return -1;
+	return 0;
+}
+
+/* What a table shows without --fields: enough to read on a terminal. */
+static const char table_fields[] =
+	"id,event_date,cercle,commune,category,severity,killed,status,description";
+
+/* The columns to print: --fields, or all of them. */
+static int
+set_columns(struct run *run, const char *fields, enum ew_format fmt,
+	struct ew_err *e)
+{
+	const struct ew_schema *s = run->schema;
+
+	run->cols = ew_xcalloc(s->n, sizeof *run->cols);
+	if (!fields && fmt == EW_FMT_TABLE)
+		fields = table_fields;
+	if (!fields) {
+		for (size_t i = 0; i < s->n; i++)
+			run->cols[run->ncols++] = i;
+		return 0;
+	}
+	char *copy = ew_xstrdup(fields), *save = NULL;
+	int rc = 0;
+	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		int c = ew_schema_col(s, w);
+		if (c < 0) {
+			rc = ew_errf(e, "unknown field '%s' in --fields (see ew-data(5) for the columns)", w);
+			break;
+		}
+		if (run->ncols == s->n) {
+			rc = ew_errf(e, "too many fields in --fields");
+			break;
+		}
+		run->cols[run->ncols++] = (size_t)c;
+	}
+	free(copy);
+	if (rc == 0 && run->ncols == 0)
+		rc = ew_errf(e, "--fields names no field");
+	return rc;
+}
+
+static void
+count_group(struct run *run, const char *v)
+{
+	for (size_t i = 0; i < run->ngroups; i++)
+		if (strcmp(run->groups[i].value, v) == 0) {
+			run->groups[i].count++;
+			return;
+		}
+	run->groups = ew_xrealloc(run->groups, (run->ngroups + 1) * sizeof *run->groups);
+	run->groups[run->ngroups].value = ew_xstrdup(v);
+	run->groups[run->ngroups].count = 1;
+	run->ngroups++;
+}
+
+static int
+cmp_group(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->value, y->value);
+}
+
+static void
+emit(struct run *run, const struct ew_record *r)
+{
+	run->matched++;
+	if (run->count_only)
+		return;
+	if (run->group_col >= 0) {
+		count_group(run, r->v[run->group_col]);
+		return;
+	}
+	for (size_t i = 0; i < run->ncols; i++)
+		run->vals[i] = r->v[run->cols[i]];
+	ew_out_row(&run->out, run->vals);
+}
+
+/* Filters the records of one stream; checks them when they come from outside. */
+static int
+scan(struct run *run, struct ew_input *in, const struct ew_check *check,
+	struct ew_err *e)
+{
+	struct ew_record *r;
+	int got;
+
+	while ((got = ew_input_next(in, &r, e)) > 0) {
+		if (check) {
+			struct ew_strv errs = {0};
+			char *where = ew_xasprintf("%s:%lu", ew_input_name(in), r->line);
+			size_t bad = ew_check_record(check, r, 0, where, &errs);
+			if (bad)
+				ew_errf(e, "%s", errs.v[0]);
+			ew_strv_free(&errs);
+			free(where);
+			if (bad) {
+				ew_record_free(r);
+				return -1;
+			}
+		}
+		int m = ew_filter_match(&run->f, r, e);
+		if (m > 0)
+			emit(run, r);
+		ew_record_free(r);
+		if (m < 0)
+			return -1;
+	}
+	return got;
+}
+
+static int
+scan_repo(struct run *run, struct ew_repo *repo, struct ew_err *e)
+{
+	struct ew_strv shards = {0};
+	int rc = ew_repo_tree_shards(repo, *run->f.since ? run->f.since : NULL,
+		*run->f.until ? run->f.until : NULL, &shards, e);
+
+	for (size_t i = 0; rc >= 0 && i < shards.n; i++) {
+		char *path = ew_xasprintf("%s%s", repo->root, shards.v[i]);
+		FILE *fp = fopen(path, "r");
+		if (!fp) {
+			rc = ew_errf(e, "cannot read '%s'", shards.v[i]);
+		} else {
+			struct ew_input *in = ew_input_open_file(fp, shards.v[i], run->schema);
+			rc = scan(run, in, NULL, e);
+			ew_input_close(in);
+			fclose(fp);
+		}
+		free(path);
+	}
+	ew_strv_free(&shards);
+	return rc;
+}
+
+static void
+begin_output(struct run *run, enum ew_format fmt)
+{
+	const struct ew_schema *s = run->schema;
+
+	if (run->count_only)
+		return;
+	if (run->group_col >= 0) {
+		static int numeric[2] = {0, 1};
+		run->names = ew_xcalloc(2, sizeof *run->names);
+		run->names[0] = s->cols[run->group_col].name;
+		run->names[1] = "count";
+		numeric[0] = s->cols[run->group_col].numeric;
+		ew_out_begin(&run->out, fmt, stdout, run->names, numeric, 2);
+		return;
+	}
+	run->names = ew_xcalloc(run->ncols, sizeof *run->names);
+	run->numeric = ew_xcalloc(run->ncols, sizeof *run->numeric);
+	run->vals = ew_xcalloc(run->ncols, sizeof *run->vals);
+	for (size_t i = 0; i < run->ncols; i++) {
+		run->names[i] = s->cols[run->cols[i]].name;
+		run->numeric[i] = s->cols[run->cols[i]].numeric;
+	}
+	ew_out_begin(&run->out, fmt, stdout, run->names, run->numeric, run->ncols);
+}
+
+static void
+end_output(struct run *run)
+{
+	if (run->count_only) {
+		printf("%lu\n", run->matched);
+		return;
+	}
+	if (run->group_col >= 0) {
+		qsort(run->groups, run->ngroups, sizeof *run->groups, cmp_group);
+		for (size_t i = 0; i < run->ngroups; i++) {
+			char n[32];
+			snprintf(n, sizeof n, "%lu", run->groups[i].count);
+			const char *row[2] = {run->groups[i].value, n};
+			ew_out_row(&run->out, row);
+		}
+	}
+	ew_out_end(&run->out);
+}
+
+static void
+run_free(struct run *run)
+{
+	ew_filter_free(&run->f);
+	for (size_t i = 0; i < run->ngroups; i++)
+		free(run->groups[i].value);
+	free(run->groups);
+	free(run->cols);
+	free(run->names);
+	free(run->numeric);
+	free(run->vals);
+}
+
+static int
+list(struct opts *o)
+{
+	struct ew_repo repo;
+	struct ew_schema own = {0};
+	struct ew_check check = {0};
+	struct run run = {0};
+	struct ew_err e = {{0}};
+	enum ew_format fmt = ew_format_default(stdout);
+	int have_repo, rc = 2;
+
+	if (o->format && ew_format_parse(o->format, &fmt, &e) < 0)
+		return ew_fail(&e);
+	/* with '-', a repository is used when there is one, for its names */
+	have_repo = ew_repo_open(&repo, NULL, EW_OPEN_CATALOGS, &e) == 0;
+	if (!have_repo && !o->from_stdin)
+		return ew_fail(&e);
+	e.msg[0] = '\0';
+	if (!have_repo && ew_schema_init(&own, NULL, &e) < 0)
+		return ew_fail(&e);
+	run.schema = have_repo ? &repo.schema : &own;
+	run.group_col = -1;
+	run.count_only = o->count;
+	ew_filter_init(&run.f, run.schema);
+	if (set_filters(&run, o, have_repo ? &repo : NULL, &e) < 0 ||
+	    set_columns(&run, o->fields, fmt, &e) < 0)
+		goto out;
+	if (o->group && (run.group_col = ew_schema_col(run.schema, o->group)) < 0) {
+		ew_errf(&e, "unknown field '%s' for --group-by (see ew-data(5) for the columns)", o->group);
+		goto out;
+	}
+	begin_output(&run, fmt);
+	int scanned;
+	if (o->from_stdin) {
+		check.schema = run.schema;
+		if (ew_now(&check.now, &e) < 0)
+			goto out;
+		struct ew_input *in = ew_input_open_file(stdin, "stdin", run.schema);
+		scanned = scan(&run, in, &check, &e);
+		ew_input_close(in);
+	} else {
+		scanned = scan_repo(&run, &repo, &e);
+	}
+	if (scanned < 0) {
+		/* what streamed out stays; a count or a table is not shown */
+		run.count_only = 0;
+		run.ngroups = 0;
+		ew_strv_free(&run.out.cells);
+		ew_out_end(&run.out);
+		goto out;
+	}
+	end_output(&run);
+	rc = ew_finish_stdout();
+	if (rc == 0 && run.matched == 0)
+		rc = 1;
+out:
+	if (rc == 2 && *e.msg)
+		ew_fail(&e);
+	run_free(&run);
+	if (have_repo)
+		ew_repo_close(&repo);
+	ew_schema_free(&own);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = {0};
+	int c, rc;
+
+	ew_progname = "ew-list";
+	while ((c = getopt_long(argc, argv, "C:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'C':
+			if (ew_chdir(optarg))
+				return 2;
+			break;
+		case 'h': return usage(stdout, 0);
+		case O_CATEGORY: o.category = optarg; break;
+		case O_CERCLE: o.cercle = optarg; break;
+		case O_COMMUNE: o.commune = optarg; break;
+		case O_COUNT: o.count = 1; break;
+		case O_FIELDS: o.fields = optarg; break;
+		case O_FORMAT: o.format = optarg; break;
+		case O_GROUP: o.group = optarg; break;
+		case O_JSON: o.format = "json"; break;
+		case O_MINSEV: o.minsev = optarg; break;
+		case O_SENS: o.sens = optarg; break;
+		case O_SINCE: o.since = optarg; break;
+		case O_STATUS: o.status = optarg; break;
+		case O_UNTIL: o.until = optarg; break;
+		case O_VERSION: return ew_print_version();
+		case O_WHERE: o.where = optarg; break;
+		default: return usage(stderr, 2);
+		}
+	}
+	if (o.count && o.group) {
+		ew_warn("--count and --group-by cannot be used together");
+		return usage(stderr, 2);
+	}
+	for (int i = optind; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0)
+			o.from_stdin = 1;
+		else
+			ew_strv_push(&o.ids, ew_xstrdup(argv[i]));
+	}
+	rc = list(&o);
+	ew_strv_free(&o.ids);
+	return rc;
+}

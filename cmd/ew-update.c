@@ -1,0 +1,327 @@
+/* ew-update - change fields of existing records. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "date.h"
+#include "store.h"
+#include "ulid.h"
+
+static const char usage_text[] =
+	"usage: ew-update [-C DIR] [-n] [--author NAME] ID... FIELD=VALUE...\n"
+	"       ew-update [-C DIR] [-n] [--author NAME] FIELD=VALUE... < ids\n";
+
+enum { O_AUTHOR = 256, O_VERSION };
+
+static const struct option longopts[] = {
+	{"author", required_argument, NULL, O_AUTHOR},
+	{"dry-run", no_argument, NULL, 'n'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, O_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+enum { MAX_TRAILERS = 1000 };
+
+struct set {
+	size_t col;
+	char *value;
+};
+
+struct job {
+	struct ew_repo repo;
+	struct ew_store st;
+	struct set *sets;
+	size_t nsets;
+	struct ew_strv prefixes;
+	struct ew_record **found;   /* the records, once each */
+	struct ew_shard **shard;
+	size_t nfound;
+	struct ew_strv changed;     /* ids actually changed */
+	struct ew_strv errs;
+	int dash;                   /* '-': ids on stdin */
+};
+
+static int
+usage(FILE *fp, int status)
+{
+	fputs(usage_text, fp);
+	return status;
+}
+
+static int
+parse_args(struct job *j, const struct ew_schema *s, char **argv, int argc)
+{
+	static const char *const fixed[] = {"id", "reported_at", "updated_at", NULL};
+
+	for (int i = 0; i < argc; i++) {
+		char *copy, *field, *value;
+		if (ew_assignment(argv[i], &copy, &field, &value) < 0) {
+			if (strcmp(argv[i], "-") == 0)
+				j->dash = 1;
+			else
+				ew_strv_push(&j->prefixes, ew_xstrdup(argv[i]));
+			continue;
+		}
+		int c = ew_schema_col(s, field);
+		size_t k;
+		for (k = 0; fixed[k] && strcmp(fixed[k], field) != 0; k++)
+			;
+		if (c < 0)
+			ew_strv_push(&j->errs, ew_xasprintf("arguments: unknown field '%s' (see ew-data(5) for the columns)", field));
+		else if (fixed[k])
+			ew_strv_push(&j->errs, ew_xasprintf("arguments: field '%s' cannot be changed", field));
+		else {
+			j->sets = ew_xrealloc(j->sets, (j->nsets + 1) * sizeof *j->sets);
+			j->sets[j->nsets].col = (size_t)c;
+			j->sets[j->nsets].value = ew_xstrdup(value);
+			j->nsets++;
+		}
+		free(copy);
+	}
+	if (j->nsets == 0 && j->errs.n == 0)
+		ew_strv_push(&j->errs, ew_xstrdup("arguments: no FIELD=VALUE to set"));
+	return j->errs.n ? -1 : 0;
+}
+
+/* Ids one per line on stdin (blank lines and surrounding blanks ignored). */
+static void
+read_ids(struct job *j)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	while ((n = getline(&line, &cap, stdin)) > 0) {
+		char *p = line, *end = line + n;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		while (end > p && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if (end > p)
+			ew_strv_push(&j->prefixes, ew_xstrndup(p, (size_t)(end - p)));
+	}
+	free(line);
+}
+
+/* Resolves every prefix to exactly one record. */
+static int
+resolve(struct job *j)
+{
+	j->found = ew_xcalloc(j->prefixes.n, sizeof *j->found);
+	j->shard = ew_xcalloc(j->prefixes.n, sizeof *j->shard);
+	for (size_t i = 0; i < j->prefixes.n; i++) {
+		const char *p = j->prefixes.v[i];
+		struct ew_record *r;
+		struct ew_shard *sh;
+		if (!ew_ulid_prefix_valid(p)) {
+			ew_strv_push(&j->errs, ew_xasprintf("invalid id '%s' (ids are ULIDs: digits and letters, 26 at most)", p));
+			continue;
+		}
+		size_t n = ew_store_find(&j->st, p, &r, &sh, 1);
+		if (n == 0) {
+			ew_strv_push(&j->errs, ew_xasprintf("no record matches '%s'", p));
+			continue;
+		}
+		if (n > 1) {
+			ew_strv_push(&j->errs, ew_xasprintf("'%s' is ambiguous (matches %zu records)", p, n));
+			continue;
+		}
+		size_t k;
+		for (k = 0; k < j->nfound && j->found[k] != r; k++)
+			;
+		if (k == j->nfound) {
+			j->found[j->nfound] = r;
+			j->shard[j->nfound++] = sh;
+		}
+	}
+	return j->errs.n ? -1 : 0;
+}
+
+/* Applies the assignments to a copy of r; NULL when nothing changes. */
+static struct ew_record *
+apply(struct job *j, const struct ew_record *r, const struct ew_check *check)
+{
+	struct ew_record *u = ew_record_dup(r);
+	int place_moved = 0, coords_set = 0;
+
+	for (size_t i = 0; i < j->nsets; i++) {
+		size_t c = j->sets[i].col;
+		ew_record_set(u, c, j->sets[i].value);
+		place_moved |= c == EW_C_CERCLE || c == EW_C_COMMUNE;
+		coords_set |= c == EW_C_LATITUDE || c == EW_C_LONGITUDE;
+	}
+	/* coordinates taken from the gazetteer follow the place */
+	if (place_moved && !coords_set && strcmp(r->v[EW_C_GEO_PRECISION], "1") != 0) {
+		ew_record_set(u, EW_C_LATITUDE, "");
+		ew_record_set(u, EW_C_LONGITUDE, "");
+		ew_record_set(u, EW_C_GEO_PRECISION, "");
+	}
+	char *where = ew_xstrdup(r->v[EW_C_ID]);
+	size_t bad = ew_check_record(check, u, EW_CHECK_DEFAULTS, where, &j->errs);
+	free(where);
+	int same = 1;
+	for (size_t i = 0; same && i < u->n; i++)
+		same = strcmp(u->v[i], r->v[i]) == 0;
+	if (bad || same) {
+		ew_record_free(u);
+		return NULL;
+	}
+	char ts[21];
+	ew_time_format(check->now, ts);
+	ew_record_set(u, EW_C_UPDATED_AT, ts);
+	return u;
+}
+
+/* Puts u in place of the record at index k, in the shard of its date. */
+static int
+replace(struct job *j, size_t k, struct ew_record *u, struct ew_err *e)
+{
+	ew_store_take(j->shard[k], j->found[k]);
+	ew_record_free(j->found[k]);
+	j->found[k] = NULL;
+	return ew_store_add(&j->st, u, e);
+}
+
+static char *
+message(const struct job *j)
+{
+	struct ew_buf m = {0}, fields = {0};
+
+	for (size_t i = 0; i < j->nsets; i++) {
+		const char *name = j->repo.schema.cols[j->sets[i].col].name;
+		size_t k;
+		for (k = 0; k < i && j->sets[k].col != j->sets[i].col; k++)
+			;
+		if (k < i)
+			continue;
+		if (fields.len)
+			ew_buf_adds(&fields, ", ");
+		ew_buf_adds(&fields, name);
+	}
+	if (j->changed.n == 1)
+		ew_buf_addf(&m, "Update report %s (%s)\n", j->changed.v[0], fields.s);
+	else
+		ew_buf_addf(&m, "Update %zu reports (%s)\n", j->changed.n, fields.s);
+	ew_buf_adds(&m, "\nEw-Action: update\n");
+	if (j->changed.n > MAX_TRAILERS)
+		ew_buf_addf(&m, "Ew-Count: %zu\n", j->changed.n);
+	for (size_t i = 0; i < j->changed.n && i < MAX_TRAILERS; i++)
+		ew_buf_addf(&m, "Ew-Record: %s\n", j->changed.v[i]);
+	ew_buf_free(&fields);
+	return ew_buf_detach(&m);
+}
+
+static int
+update(struct job *j, const char *author, int dry)
+{
+	struct ew_check check;
+	struct ew_err e;
+	struct ew_record **upd;
+
+	if (ew_check_init(&check, &j->repo, &e) < 0 || ew_repo_lock(&j->repo, &e) < 0 ||
+	    ew_store_load_all(&j->st, &e) < 0) {
+		ew_strv_push(&j->errs, ew_xstrdup(e.msg));
+		return -1;
+	}
+	if (resolve(j) < 0)
+		return -1;
+	upd = ew_xcalloc(j->nfound, sizeof *upd);
+	for (size_t k = 0; k < j->nfound; k++)
+		upd[k] = apply(j, j->found[k], &check);
+	int rc = j->errs.n ? -1 : 0;
+	for (size_t k = 0; k < j->nfound; k++) {
+		if (!upd[k])
+			continue;
+		ew_strv_push(&j->changed, ew_xstrdup(upd[k]->v[EW_C_ID]));
+		if (rc == 0 && !dry && replace(j, k, upd[k], &e) < 0) {
+			ew_strv_push(&j->errs, ew_xstrdup(e.msg));
+			rc = -1;
+		} else if (rc < 0 || dry) {
+			ew_record_free(upd[k]);
+		}
+	}
+	free(upd);
+	if (rc < 0 || dry || j->changed.n == 0)
+		return rc;
+	char *msg = message(j);
+	rc = ew_store_commit(&j->st, msg, author, NULL, &e);
+	free(msg);
+	if (rc < 0)
+		ew_strv_push(&j->errs, ew_xstrdup(e.msg));
+	return rc;
+}
+
+static void
+job_free(struct job *j)
+{
+	for (size_t i = 0; i < j->nsets; i++)
+		free(j->sets[i].value);
+	free(j->sets);
+	free(j->found);
+	free(j->shard);
+	ew_strv_free(&j->prefixes);
+	ew_strv_free(&j->changed);
+	ew_strv_free(&j->errs);
+	ew_store_free(&j->st);
+	ew_repo_close(&j->repo);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *author = NULL;
+	int dry = 0, c, rc = 2;
+	struct job j = {0};
+	struct ew_err e;
+
+	ew_progname = "ew-update";
+	while ((c = getopt_long(argc, argv, "C:hn", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'C':
+			if (ew_chdir(optarg))
+				return 2;
+			break;
+		case 'h': return usage(stdout, 0);
+		case 'n': dry = 1; break;
+		case O_AUTHOR: author = optarg; break;
+		case O_VERSION: return ew_print_version();
+		default: return usage(stderr, 2);
+		}
+	}
+	if (ew_repo_open(&j.repo, NULL, EW_OPEN_CATALOGS, &e) < 0)
+		return ew_fail(&e);
+	ew_store_init(&j.st, &j.repo);
+	if (parse_args(&j, &j.repo.schema, argv + optind, argc - optind) < 0)
+		goto fail;
+	if (j.prefixes.n == 0 && !j.dash && isatty(0)) {
+		ew_strv_push(&j.errs, ew_xstrdup("no record ids given (as arguments, or one per line on standard input)"));
+		goto fail;
+	}
+	if (j.prefixes.n == 0 || j.dash)
+		read_ids(&j);
+	if (j.prefixes.n == 0) {
+		ew_strv_push(&j.errs, ew_xstrdup("no record ids given (as arguments or one per line on standard input)"));
+		goto fail;
+	}
+	if (update(&j, author, dry) < 0)
+		goto fail;
+	if (j.changed.n == 0) {
+		ew_warn("nothing to change");
+		rc = 0;
+		goto out;
+	}
+	for (size_t i = 0; i < j.changed.n; i++)
+		printf("%s\n", j.changed.v[i]);
+	rc = ew_finish_stdout();
+	goto out;
+fail:
+	ew_fail_all(&j.errs);
+	rc = 2;
+out:
+	job_free(&j);
+	return rc;
+}

@@ -1,0 +1,57 @@
+/*
+ * csv.h - RFC 4180 CSV reading (through libcsv) and writing.
+ *
+ * The reader is a pull parser over a file descriptor's stream or a memory
+ * buffer. It reports the line each row starts on, rejects NUL bytes,
+ * unterminated quoted fields and stray quotes, skips a UTF-8 byte order
+ * mark and empty lines, and accepts LF, CRLF and CR line endings. Field
+ * contents are kept byte for byte (no trimming).
+ */
+#ifndef EW_CSV_H
+#define EW_CSV_H
+
+#include <stdio.h>
+
+#include "err.h"
+#include "util.h"
+
+struct ew_row {
+	size_t n;          /* number of fields */
+	char **f;          /* NUL-terminated fields, owned by the reader */
+	size_t *len;       /* their lengths */
+	unsigned long line; /* line the row starts on (1-based) */
+};
+
+struct ew_csv;
+
+/*
+ * Opens a reader. name is used in messages ("stdin", a path). The reader
+ * does not own fp or buf; both must outlive it.
+ */
+struct ew_csv *ew_csv_open_file(FILE *fp, const char *name);
+struct ew_csv *ew_csv_open_mem(const char *buf, size_t len, const char *name);
+/*
+ * Starts a reader on bytes already taken from fp (used when the input
+ * format was sniffed from its first line), then continues with fp.
+ */
+struct ew_csv *ew_csv_open_file_after(FILE *fp, const char *name,
+	const char *head, size_t headlen);
+
+/*
+ * Reads the next row. Returns 1 and sets *row (valid until the next call),
+ * 0 at the end, -1 on an error ("NAME:LINE: what"); after an error the
+ * reader is finished and returns 0.
+ */
+int ew_csv_next(struct ew_csv *r, struct ew_row **row, struct ew_err *e);
+void ew_csv_close(struct ew_csv *r);
+
+/* Appends one field, quoted when it holds a comma, quote, CR or LF. */
+void ew_csv_put(struct ew_buf *out, const char *s, size_t n);
+/* Appends one TSV field, escaping tab, LF, CR and backslash. */
+void ew_tsv_put(struct ew_buf *out, const char *s, size_t n);
+
+
+/* Index of the header field named name in row, or -1. */
+int ew_row_index(const struct ew_row *row, const char *name);
+
+#endif

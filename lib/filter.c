@@ -1,0 +1,198 @@
+/* filter.c - see filter.h */
+#include "filter.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "date.h"
+#include "ulid.h"
+
+void
+ew_filter_init(struct ew_filter *f, const struct ew_schema *s)
+{
+	memset(f, 0, sizeof *f);
+	f->schema = s;
+}
+
+int
+ew_filter_since(struct ew_filter *f, const char *s, time_t now,
+	struct ew_err *e)
+{
+	long days;
+
+	if (ew_when_parse(s, now, &days, e) < 0)
+		return -1;
+	ew_date_format(days, f->since);
+	return 0;
+}
+
+int
+ew_filter_until(struct ew_filter *f, const char *s, time_t now,
+	struct ew_err *e)
+{
+	long days;
+
+	if (ew_when_parse(s, now, &days, e) < 0)
+		return -1;
+	ew_date_format(days, f->until);
+	return 0;
+}
+
+int
+ew_filter_place(struct ew_filter *f, const char *level, const char *name,
+	const struct ew_places *places, struct ew_err *e)
+{
+	char **slot = strcmp(level, "cercle") == 0 ? &f->cercle : &f->commune;
+	const struct ew_place *m[1];
+
+	free(*slot);
+	*slot = NULL;
+	if (!places) {
+		f->folded = 1;
+		*slot = ew_fold(name);
+		return 0;
+	}
+	const char *parent = slot == &f->commune ? f->cercle : NULL;
+	if (ew_places_find(places, level, name, parent, m, 1) == 0) {
+		const char *near = ew_places_suggest(places, level, name, parent);
+		if (near)
+			return ew_errf(e, "unknown %s '%s' (did you mean '%s'?)", level, name, near);
+		return ew_errf(e, "unknown %s '%s'", level, name);
+	}
+	/* records from outside may spell it any way the gazetteer allows */
+	*slot = f->folded ? ew_fold(m[0]->name) : ew_xstrdup(m[0]->name);
+	return 0;
+}
+
+int
+ew_filter_category(struct ew_filter *f, const char *code,
+	const struct ew_taxonomy *tax, struct ew_err *e)
+{
+	free(f->category);
+	f->category = NULL;
+	if (tax) {
+		const struct ew_category *c = ew_taxonomy_find(tax, code);
+		if (!c) {
+			const char *near = ew_taxonomy_suggest(tax, code);
+			if (near)
+				return ew_errf(e, "unknown category '%s' (did you mean '%s'?)", code, near);
+			return ew_errf(e, "unknown category '%s'", code);
+		}
+		code = c->code;
+	}
+	f->category = ew_xstrdup(code);
+	return 0;
+}
+
+int
+ew_filter_enum(struct ew_filter *f, const char *column, const char *v,
+	struct ew_err *e)
+{
+	int c = ew_schema_col(f->schema, column);
+	const struct ew_col *col = &f->schema->cols[c];
+	size_t i;
+
+	for (i = 0; col->values[i]; i++)
+		if (strcmp(col->values[i], v) == 0)
+			break;
+	if (!col->values[i]) {
+		struct ew_buf list = {0};
+		ew_schema_enum_list(col, &list);
+		ew_errf(e, "invalid %s '%s' (expected one of: %s)", column, v, list.s);
+		ew_buf_free(&list);
+		return -1;
+	}
+	char **slot = c == EW_C_STATUS ? &f->status : &f->sensitivity;
+	free(*slot);
+	*slot = ew_xstrdup(v);
+	return 0;
+}
+
+int
+ew_filter_min_severity(struct ew_filter *f, const char *v, struct ew_err *e)
+{
+	if (!ew_parse_int(v, 1, 5, &f->min_severity))
+		return ew_errf(e, "invalid severity '%s' (expected an integer from 1 to 5)", v);
+	return 0;
+}
+
+int
+ew_filter_id(struct ew_filter *f, const char *prefix, struct ew_err *e)
+{
+	if (!ew_ulid_prefix_valid(prefix))
+		return ew_errf(e, "invalid id '%s' (ids are ULIDs: digits and letters, 26 at most)", prefix);
+	char *up = ew_xstrdup(prefix);
+	for (char *p = up; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	ew_strv_push(&f->ids, up);
+	return 0;
+}
+
+int
+ew_filter_where(struct ew_filter *f, const char *prog, struct ew_err *e)
+{
+	ew_jq_free(f->jq);
+	f->jq = ew_jq_new(prog, e);
+	return f->jq ? 0 : -1;
+}
+
+static int
+place_is(const struct ew_filter *f, const char *want, const char *have)
+{
+	if (!f->folded)
+		return strcmp(want, have) == 0;
+	char *h = ew_fold(have);
+	int same = strcmp(want, h) == 0;
+	free(h);
+	return same;
+}
+
+int
+ew_filter_match(struct ew_filter *f, const struct ew_record *r,
+	struct ew_err *e)
+{
+	const char *date = r->v[EW_C_EVENT_DATE];
+
+	if (*f->since && strcmp(date, f->since) < 0)
+		return 0;
+	if (*f->until && strcmp(date, f->until) > 0)
+		return 0;
+	if (f->cercle && !place_is(f, f->cercle, r->v[EW_C_CERCLE]))
+		return 0;
+	if (f->commune && !place_is(f, f->commune, r->v[EW_C_COMMUNE]))
+		return 0;
+	if (f->category && strcasecmp(f->category, r->v[EW_C_CATEGORY]) != 0)
+		return 0;
+	if (f->status && strcmp(f->status, r->v[EW_C_STATUS]) != 0)
+		return 0;
+	if (f->sensitivity && strcmp(f->sensitivity, r->v[EW_C_SENSITIVITY]) != 0)
+		return 0;
+	if (f->min_severity && atol(r->v[EW_C_SEVERITY]) < f->min_severity)
+		return 0;
+	if (f->ids.n) {
+		size_t i;
+		for (i = 0; i < f->ids.n; i++)
+			if (strncmp(r->v[EW_C_ID], f->ids.v[i], strlen(f->ids.v[i])) == 0)
+				break;
+		if (i == f->ids.n)
+			return 0;
+	}
+	if (f->jq)
+		return ew_jq_test(f->jq, ew_record_jv(r, f->schema), e);
+	return 1;
+}
+
+void
+ew_filter_free(struct ew_filter *f)
+{
+	free(f->cercle);
+	free(f->commune);
+	free(f->category);
+	free(f->status);
+	free(f->sensitivity);
+	ew_strv_free(&f->ids);
+	ew_jq_free(f->jq);
+	memset(f, 0, sizeof *f);
+}

@@ -1,0 +1,53 @@
+/*
+ * filter.h - selecting records: the native filters of ew list and a jq
+ * condition, all of which must hold.
+ */
+#ifndef EW_FILTER_H
+#define EW_FILTER_H
+
+#include <time.h>
+
+#include "err.h"
+#include "jqf.h"
+#include "places.h"
+#include "record.h"
+#include "taxonomy.h"
+#include "util.h"
+
+struct ew_filter {
+	char since[11], until[11];   /* YYYY-MM-DD or "" */
+	char *cercle, *commune;      /* canonical, or folded when no gazetteer */
+	char *category, *status, *sensitivity;
+	int folded;                  /* place names are compared folded: set
+	                                it before ew_filter_place for records
+	                                whose names were not checked */
+	long min_severity;           /* 0: any */
+	struct ew_strv ids;          /* upper-case id prefixes */
+	struct ew_jq *jq;
+	const struct ew_schema *schema;
+};
+
+/* Zero-initialise, then set fields with these; free with ew_filter_free. */
+void ew_filter_init(struct ew_filter *f, const struct ew_schema *s);
+int ew_filter_since(struct ew_filter *f, const char *s, time_t now,
+	struct ew_err *e);
+int ew_filter_until(struct ew_filter *f, const char *s, time_t now,
+	struct ew_err *e);
+/* level is "cercle" or "commune"; places may be NULL. */
+int ew_filter_place(struct ew_filter *f, const char *level, const char *name,
+	const struct ew_places *places, struct ew_err *e);
+int ew_filter_category(struct ew_filter *f, const char *code,
+	const struct ew_taxonomy *tax, struct ew_err *e);
+int ew_filter_enum(struct ew_filter *f, const char *column, const char *v,
+	struct ew_err *e);
+int ew_filter_min_severity(struct ew_filter *f, const char *v,
+	struct ew_err *e);
+int ew_filter_id(struct ew_filter *f, const char *prefix, struct ew_err *e);
+int ew_filter_where(struct ew_filter *f, const char *prog, struct ew_err *e);
+
+/* 1 when r passes, 0 when not, -1 on a jq error. */
+int ew_filter_match(struct ew_filter *f, const struct ew_record *r,
+	struct ew_err *e);
+void ew_filter_free(struct ew_filter *f);
+
+#endif

@@ -1,0 +1,273 @@
+/* input.c - see input.h */
+#include "input.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+
+struct ew_input {
+	const struct ew_schema *schema;
+	const char *name;
+	FILE *fp;
+	int json, dead, started;
+	/* CSV */
+	struct ew_csv *csv;
+	int *map;       /* input column -> schema column */
+	size_t width;
+	/* NDJSON */
+	struct ew_buf head; /* lines read while sniffing */
+	size_t headpos;
+	char *line;
+	size_t linecap;
+	unsigned long lineno;
+};
+
+struct ew_input *
+ew_input_open_file(FILE *fp, const char *name, const struct ew_schema *s)
+{
+	struct ew_input *in = ew_xcalloc(1, sizeof *in);
+	in->schema = s;
+	in->name = name;
+	in->fp = fp;
+	return in;
+}
+
+struct ew_input *
+ew_input_open_mem(const char *buf, size_t len, const char *name,
+	const struct ew_schema *s)
+{
+	struct ew_input *in = ew_xcalloc(1, sizeof *in);
+	in->schema = s;
+	in->name = name;
+	in->started = 1;
+	in->csv = ew_csv_open_mem(buf, len, name);
+	return in;
+}
+
+const char *
+ew_input_name(const struct ew_input *in)
+{
+	return in->name;
+}
+
+/* Reads blank lines until the first meaningful one decides the format. */
+static void
+sniff(struct ew_input *in)
+{
+	struct ew_buf head = {0};
+	ssize_t got;
+
+	in->started = 1;
+	while ((got = getline(&in->line, &in->linecap, in->fp)) > 0) {
+		ew_buf_add(&head, in->line, (size_t)got);
+		const char *p = in->line;
+		if (head.len == (size_t)got && got >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+			p += 3;
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (*p) {
+			in->json = *p == '{';
+			break;
+		}
+	}
+	if (in->json) {
+		in->head = head; /* handed back line by line by json_line */
+		return;
+	}
+	in->csv = ew_csv_open_file_after(in->fp, in->name, head.s ? head.s : "",
+		head.len);
+	ew_buf_free(&head);
+}
+
+static int
+read_header(struct ew_input *in, struct ew_err *e)
+{
+	struct ew_row *row;
+	int got = ew_csv_next(in->csv, &row, e);
+	size_t known = 0;
+
+	if (got <= 0)
+		return got;
+	in->width = row->n;
+	in->map = ew_xcalloc(row->n, sizeof *in->map);
+	for (size_t i = 0; i < row->n; i++) {
+		int c = ew_schema_col(in->schema, row->f[i]);
+		if (c >= 0)
+			known++;
+		for (size_t j = 0; c >= 0 && j < i; j++)
+			if (in->map[j] == c)
+				return ew_errf(e, "%s:%lu: column '%s' appears twice",
+					in->name, row->line, row->f[i]);
+		in->map[i] = c;
+	}
+	if (known == 0)
+		return ew_errf(e, "%s:%lu: no header row (the first line must name the columns, e.g. event_date,cercle,category)",
+			in->name, row->line);
+	for (size_t i = 0; i < row->n; i++)
+		if (in->map[i] < 0)
+			return ew_errf(e, "%s:%lu: unknown column '%s' (declare it in ew.conf as [record] extra-columns, or remove it)",
+				in->name, row->line, row->f[i]);
+	return 1;
+}
+
+static int
+next_csv(struct ew_input *in, struct ew_record **rec, struct ew_err *e)
+{
+	struct ew_row *row;
+	int got;
+
+	if (!in->map) {
+		if ((got = read_header(in, e)) <= 0) {
+			in->dead = 1;
+			return got;
+		}
+	}
+	if ((got = ew_csv_next(in->csv, &row, e)) <= 0)
+		return got;
+	if (row->n != in->width)
+		return ew_errf(e, "%s:%lu: expected %zu fields, found %zu", in->name,
+			row->line, in->width, row->n);
+	struct ew_record *r = ew_record_new(in->schema);
+	r->line = row->line;
+	for (size_t i = 0; i < row->n; i++)
+		ew_record_setn(r, (size_t)in->map[i], row->f[i], row->len[i]);
+	*rec = r;
+	return 1;
+}
+
+/* Copies one JSON member's value into column c of r. */
+static int
+json_value(struct ew_input *in, struct ew_record *r, size_t c, jv v,
+	struct ew_err *e)
+{
+	switch (jv_get_kind(v)) {
+	case JV_KIND_STRING:
+		ew_record_setn(r, c, jv_string_value(v), (size_t)jv_string_length_bytes(jv_copy(v)));
+		break;
+	case JV_KIND_NUMBER: {
+		jv s = jv_dump_string(jv_copy(v), 0);
+		ew_record_set(r, c, jv_string_value(s));
+		jv_free(s);
+		break;
+	}
+	case JV_KIND_NULL:
+		ew_record_set(r, c, "");
+		break;
+	default:
+		jv_free(v);
+		return ew_errf(e, "%s:%lu: invalid value for '%s' (expected a string, a number or null)",
+			in->name, in->lineno, in->schema->cols[c].name);
+	}
+	jv_free(v);
+	return 0;
+}
+
+/* The next NDJSON line: first what sniffing read, then the stream. */
+static int
+json_line(struct ew_input *in, const char **p, size_t *n)
+{
+	if (in->head.s && in->headpos < in->head.len) {
+		const char *s = in->head.s + in->headpos;
+		const char *nl = memchr(s, '\n', in->head.len - in->headpos);
+		*n = nl ? (size_t)(nl - s) + 1 : in->head.len - in->headpos;
+		*p = s;
+		in->headpos += *n;
+		if (nl || !in->fp)
+			return 1;
+		/* an unfinished last line of the head: cannot happen, since
+		 * sniffing reads whole lines */
+		return 1;
+	}
+	ssize_t got = getline(&in->line, &in->linecap, in->fp);
+	if (got <= 0)
+		return 0;
+	*p = in->line;
+	*n = (size_t)got;
+	return 1;
+}
+
+static int
+json_object(struct ew_input *in, jv obj, struct ew_record **rec,
+	struct ew_err *e)
+{
+	if (jv_get_kind(obj) != JV_KIND_OBJECT) {
+		jv_free(obj);
+		return ew_errf(e, "%s:%lu: expected a JSON object", in->name, in->lineno);
+	}
+	struct ew_record *r = ew_record_new(in->schema);
+	r->line = in->lineno;
+	int it = jv_object_iter(obj), rc = 0;
+	for (; rc == 0 && jv_object_iter_valid(obj, it); it = jv_object_iter_next(obj, it)) {
+		jv key = jv_object_iter_key(obj, it);
+		int c = ew_schema_col(in->schema, jv_string_value(key));
+		if (c < 0)
+			rc = ew_errf(e, "%s:%lu: unknown column '%s' (declare it in ew.conf as [record] extra-columns, or remove it)",
+				in->name, in->lineno, jv_string_value(key));
+		else
+			rc = json_value(in, r, (size_t)c, jv_object_iter_value(obj, it), e);
+		jv_free(key);
+	}
+	jv_free(obj);
+	if (rc < 0) {
+		ew_record_free(r);
+		return -1;
+	}
+	*rec = r;
+	return 1;
+}
+
+static int
+next_json(struct ew_input *in, struct ew_record **rec, struct ew_err *e)
+{
+	const char *p;
+	size_t n;
+
+	while (json_line(in, &p, &n)) {
+		in->lineno++;
+		if (memchr(p, '\0', n))
+			return ew_errf(e, "%s:%lu: NUL byte in input", in->name, in->lineno);
+		if (in->lineno == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+			p += 3, n -= 3;
+		size_t k = 0;
+		while (k < n && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r' || p[k] == '\n'))
+			k++;
+		if (k == n)
+			continue;
+		if (!ew_utf8_valid(p, n))
+			return ew_errf(e, "%s:%lu: invalid UTF-8", in->name, in->lineno);
+		jv obj = jv_parse_sized(p, (int)n);
+		if (!jv_is_valid(obj)) {
+			jv msg = jv_invalid_get_msg(obj);
+			int rc = ew_errf(e, "%s:%lu: invalid JSON: %s", in->name, in->lineno,
+				jv_get_kind(msg) == JV_KIND_STRING ? jv_string_value(msg)
+				                                   : "parse error");
+			jv_free(msg);
+			return rc;
+		}
+		return json_object(in, obj, rec, e);
+	}
+	return 0;
+}
+
+int
+ew_input_next(struct ew_input *in, struct ew_record **rec, struct ew_err *e)
+{
+	if (in->dead)
+		return 0;
+	if (!in->started)
+		sniff(in);
+	return in->json ? next_json(in, rec, e) : next_csv(in, rec, e);
+}
+
+void
+ew_input_close(struct ew_input *in)
+{
+	if (!in)
+		return;
+	ew_csv_close(in->csv);
+	free(in->map);
+	free(in->line);
+	ew_buf_free(&in->head);
+	free(in);
+}

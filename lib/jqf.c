@@ -1,0 +1,231 @@
+/* jqf.c - see jqf.h */
+#include "jqf.h"
+
+#include <jq.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+struct ew_jq {
+	jq_state *jq;
+	struct ew_buf msg; /* messages jq reported */
+	long limit_ms;     /* time one run may take */
+};
+
+/*
+ * libjq cannot be interrupted, so a run past its time ends the process:
+ * the alarm's handler reports and exits with status 2.
+ */
+static void
+on_alarm(int sig)
+{
+	static const char msg[] =
+		"ew: jq program ran past its time limit (EW_JQ_TIMEOUT); stopped\n";
+	ssize_t r = write(2, msg, sizeof msg - 1);
+	(void)r;
+	(void)sig;
+	_exit(2);
+}
+
+static void
+arm(long ms)
+{
+	struct itimerval t = {{0, 0}, {ms / 1000, (ms % 1000) * 1000}};
+	setitimer(ITIMER_REAL, &t, NULL);
+}
+
+static void
+on_error(void *data, jv msg)
+{
+	struct ew_jq *q = data;
+
+	if (jv_get_kind(msg) == JV_KIND_STRING) {
+		if (q->msg.len)
+			ew_buf_adds(&q->msg, "; ");
+		ew_buf_adds(&q->msg, jv_string_value(msg));
+	}
+	jv_free(msg);
+}
+
+static int
+ident_start(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$';
+}
+
+static int
+ident_char(char c)
+{
+	return ident_start(c) || (c >= '0' && c <= '9');
+}
+
+static const char *const deny[] = {"import", "include", "$ENV", "env",
+	"input", "inputs", "debug", "stderr", "input_filename",
+	"input_line_number", "$__loc__", "$__prog_args", "halt", "halt_error",
+	"get_search_list", "modulemeta", "get_prog_origin", "get_jq_origin",
+	"splits_with_input", NULL};
+
+/*
+ * Redefines the refused builtins (and hides $ENV) around the program, so
+ * that a use the scan below missed still cannot reach them.
+ */
+static const char prelude[] =
+	"def env: error(\"env is not allowed\"); "
+	"def input: error(\"input is not allowed\"); "
+	"def inputs: error(\"inputs is not allowed\"); "
+	"def debug: error(\"debug is not allowed\"); "
+	"def stderr: error(\"stderr is not allowed\"); "
+	"def input_filename: error(\"input_filename is not allowed\"); "
+	"def input_line_number: error(\"input_line_number is not allowed\"); "
+	"def halt: error(\"halt is not allowed\"); "
+	"def halt_error: error(\"halt_error is not allowed\"); "
+	"def halt_error(f): error(\"halt_error is not allowed\"); "
+	"def get_search_list: error(\"get_search_list is not allowed\"); "
+	"def modulemeta: error(\"modulemeta is not allowed\"); "
+	"null as $ENV | (";
+
+static const char *
+check_ident(const char *s, size_t n)
+{
+	for (size_t i = 0; deny[i]; i++)
+		if (strlen(deny[i]) == n && strncmp(deny[i], s, n) == 0)
+			return deny[i];
+	return NULL;
+}
+
+/*
+ * The first refused name in the code of prog, or NULL. String literals are
+ * skipped, but the code in their \(...) interpolations is scanned.
+ */
+static const char *
+refused(const char *prog)
+{
+	/* depth[k]: open parentheses of interpolation level k */
+	int depth[64] = {0}, level = 0, in_string = 0;
+	const char *p = prog, *bad;
+
+	while (*p) {
+		if (in_string) {
+			if (*p == '\\' && p[1] == '(') {
+				if (level + 1 >= 64)
+					return "(too deeply nested strings)";
+				depth[++level] = 0;
+				in_string = 0;
+				p += 2;
+			} else if (*p == '\\' && p[1]) {
+				p += 2;
+			} else {
+				if (*p == '"')
+					in_string = 0;
+				p++;
+			}
+			continue;
+		}
+		if (*p == '"') {
+			in_string = 1;
+			p++;
+		} else if (*p == '#') { /* a comment, to the end of the line */
+			while (*p && *p != '\n')
+				p++;
+		} else if (*p == '(') {
+			depth[level]++;
+			p++;
+		} else if (*p == ')') {
+			if (level > 0 && depth[level] == 0) {
+				level--; /* back in the string */
+				in_string = 1;
+			} else if (depth[level] > 0) {
+				depth[level]--;
+			}
+			p++;
+		} else if (ident_start(*p) && (p == prog || p[-1] != '.')) {
+			const char *s = p;
+			while (ident_char(*p))
+				p++;
+			if ((bad = check_ident(s, (size_t)(p - s))))
+				return bad;
+		} else {
+			p++;
+		}
+	}
+	return NULL;
+}
+
+struct ew_jq *
+ew_jq_new(const char *prog, struct ew_err *e)
+{
+	const char *bad = refused(prog);
+
+	if (bad) {
+		ew_errf(e, "jq program uses '%s', which is not allowed here", bad);
+		return NULL;
+	}
+	struct ew_jq *q = ew_xcalloc(1, sizeof *q);
+	q->jq = jq_init();
+	if (!q->jq) {
+		free(q);
+		ew_errf(e, "cannot start jq");
+		return NULL;
+	}
+	jq_set_error_cb(q->jq, on_error, q);
+	const char *limit = getenv("EW_JQ_TIMEOUT");
+	long secs = 10;
+	if (limit && *limit && !ew_parse_int(limit, 1, 86400, &secs)) {
+		ew_errf(e, "invalid EW_JQ_TIMEOUT '%s' (expected seconds)", limit);
+		ew_jq_free(q);
+		return NULL;
+	}
+	q->limit_ms = secs * 1000;
+	signal(SIGALRM, on_alarm);
+	jq_set_attr(q->jq, jv_string("JQ_LIBRARY_PATH"), jv_array());
+	char *wrapped = ew_xasprintf("%s%s\n)", prelude, prog);
+	int ok = jq_compile(q->jq, wrapped);
+	free(wrapped);
+	if (!ok) {
+		ew_errf(e, "invalid jq program '%s': %s", prog,
+			q->msg.len ? q->msg.s : "compile error");
+		ew_jq_free(q);
+		return NULL;
+	}
+	return q;
+}
+
+int
+ew_jq_test(struct ew_jq *q, jv input, struct ew_err *e)
+{
+	int rc;
+
+	ew_buf_reset(&q->msg);
+	arm(q->limit_ms);
+	jq_start(q->jq, input, 0);
+	jv out = jq_next(q->jq);
+	arm(0);
+	if (jv_is_valid(out)) {
+		jv_kind k = jv_get_kind(out);
+		rc = k != JV_KIND_FALSE && k != JV_KIND_NULL;
+	} else if (jv_invalid_has_msg(jv_copy(out))) {
+		jv msg = jv_invalid_get_msg(out);
+		out = jv_null();
+		jv s = jv_get_kind(msg) == JV_KIND_STRING ? msg : jv_dump_string(msg, 0);
+		rc = ew_errf(e, "jq error: %s", jv_string_value(s));
+		jv_free(s);
+	} else {
+		rc = 0;
+	}
+	jv_free(out);
+	return rc;
+}
+
+void
+ew_jq_free(struct ew_jq *q)
+{
+	if (!q)
+		return;
+	jq_teardown(&q->jq);
+	ew_buf_free(&q->msg);
+	free(q);
+}

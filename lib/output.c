@@ -1,0 +1,163 @@
+/* output.c - see output.h */
+#include "output.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "record.h"
+
+enum { TABLE_MAX_WIDTH = 40 };
+
+int
+ew_format_parse(const char *s, enum ew_format *f, struct ew_err *e)
+{
+	static const char *const names[] = {"csv", "tsv", "json", "table"};
+
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*f = (enum ew_format)i;
+			return 0;
+		}
+	return ew_errf(e, "unknown format '%s' (expected csv, tsv, json or table)", s);
+}
+
+enum ew_format
+ew_format_default(FILE *fp)
+{
+	return isatty(fileno(fp)) ? EW_FMT_TABLE : EW_FMT_CSV;
+}
+
+static void
+flush_line(struct ew_out *o)
+{
+	fwrite(o->line.s, 1, o->line.len, o->fp);
+	ew_buf_reset(&o->line);
+}
+
+void
+ew_out_begin(struct ew_out *o, enum ew_format fmt, FILE *fp,
+	const char *const *names, const int *numeric, size_t ncols)
+{
+	memset(o, 0, sizeof *o);
+	o->fmt = fmt;
+	o->fp = fp;
+	o->names = names;
+	o->numeric = numeric;
+	o->ncols = ncols;
+	if (fmt == EW_FMT_CSV || fmt == EW_FMT_TSV) {
+		for (size_t i = 0; i < ncols; i++) {
+			if (i)
+				ew_buf_addc(&o->line, fmt == EW_FMT_CSV ? ',' : '\t');
+			if (fmt == EW_FMT_CSV)
+				ew_csv_put(&o->line, names[i], strlen(names[i]));
+			else
+				ew_tsv_put(&o->line, names[i], strlen(names[i]));
+		}
+		ew_buf_addc(&o->line, '\n');
+		flush_line(o);
+	}
+}
+
+/* A table cell: one line, at most TABLE_MAX_WIDTH code points. */
+static char *
+cell(const char *v)
+{
+	struct ew_buf b = {0};
+	size_t width = 0;
+
+	for (const char *p = v; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if ((c & 0xc0) != 0x80) {
+			if (width == TABLE_MAX_WIDTH - 1 && ew_utf8_width(p, strlen(p)) > 1) {
+				ew_buf_adds(&b, "\xe2\x80\xa6"); /* … */
+				break;
+			}
+			width++;
+		}
+		ew_buf_addc(&b, c < 0x20 || c == 0x7f ? ' ' : (char)c);
+	}
+	return ew_buf_detach(&b);
+}
+
+void
+ew_out_row(struct ew_out *o, const char *const *vals)
+{
+	switch (o->fmt) {
+	case EW_FMT_CSV:
+	case EW_FMT_TSV:
+		for (size_t i = 0; i < o->ncols; i++) {
+			if (i)
+				ew_buf_addc(&o->line, o->fmt == EW_FMT_CSV ? ',' : '\t');
+			if (o->fmt == EW_FMT_CSV)
+				ew_csv_put(&o->line, vals[i], strlen(vals[i]));
+			else
+				ew_tsv_put(&o->line, vals[i], strlen(vals[i]));
+		}
+		ew_buf_addc(&o->line, '\n');
+		break;
+	case EW_FMT_JSON:
+		ew_buf_addc(&o->line, '{');
+		for (size_t i = 0; i < o->ncols; i++) {
+			if (i)
+				ew_buf_addc(&o->line, ',');
+			ew_json_string(&o->line, o->names[i], strlen(o->names[i]));
+			ew_buf_addc(&o->line, ':');
+			if (!o->numeric || !o->numeric[i])
+				ew_json_string(&o->line, vals[i], strlen(vals[i]));
+			else if (*vals[i])
+				ew_buf_adds(&o->line, vals[i]);
+			else
+				ew_buf_adds(&o->line, "null");
+		}
+		ew_buf_add(&o->line, "}\n", 2);
+		break;
+	case EW_FMT_TABLE:
+		for (size_t i = 0; i < o->ncols; i++)
+			ew_strv_push(&o->cells, cell(vals[i]));
+		return;
+	}
+	flush_line(o);
+}
+
+static void
+table_row(struct ew_out *o, char *const *cells, const size_t *width)
+{
+	for (size_t i = 0; i < o->ncols; i++) {
+		size_t w = ew_utf8_width(cells[i], strlen(cells[i]));
+		ew_buf_adds(&o->line, cells[i]);
+		if (i + 1 < o->ncols)
+			for (size_t k = w; k < width[i] + 2; k++)
+				ew_buf_addc(&o->line, ' ');
+	}
+	ew_buf_addc(&o->line, '\n');
+	flush_line(o);
+}
+
+void
+ew_out_end(struct ew_out *o)
+{
+	if (o->fmt == EW_FMT_TABLE) {
+		size_t *width = ew_xcalloc(o->ncols, sizeof *width);
+		char **head = ew_xcalloc(o->ncols, sizeof *head);
+		for (size_t i = 0; i < o->ncols; i++) {
+			head[i] = cell(o->names[i]);
+			width[i] = ew_utf8_width(head[i], strlen(head[i]));
+		}
+		for (size_t k = 0; k < o->cells.n; k++) {
+			size_t w = ew_utf8_width(o->cells.v[k], strlen(o->cells.v[k]));
+			if (w > width[k % o->ncols])
+				width[k % o->ncols] = w;
+		}
+		table_row(o, head, width);
+		for (size_t k = 0; k + o->ncols <= o->cells.n; k += o->ncols)
+			table_row(o, o->cells.v + k, width);
+		for (size_t i = 0; i < o->ncols; i++)
+			free(head[i]);
+		free(head);
+		free(width);
+	}
+	ew_strv_free(&o->cells);
+	ew_buf_free(&o->line);
+}

@@ -1,0 +1,40 @@
+/*
+ * output.h - printing rows as CSV, TSV, NDJSON or an aligned table.
+ *
+ * CSV, TSV and NDJSON stream row by row; a table is held until
+ * ew_out_end so its columns can be aligned.
+ */
+#ifndef EW_OUTPUT_H
+#define EW_OUTPUT_H
+
+#include <stdio.h>
+
+#include "err.h"
+#include "util.h"
+
+enum ew_format { EW_FMT_CSV, EW_FMT_TSV, EW_FMT_JSON, EW_FMT_TABLE };
+
+/* Parses csv, tsv, json, table. */
+int ew_format_parse(const char *s, enum ew_format *f, struct ew_err *e);
+/* table when fp is a terminal, else csv. */
+enum ew_format ew_format_default(FILE *fp);
+
+struct ew_out {
+	enum ew_format fmt;
+	FILE *fp;
+	size_t ncols;
+	const char *const *names; /* borrowed */
+	const int *numeric;       /* borrowed: JSON numbers */
+	struct ew_buf line;
+	struct ew_strv cells;     /* table: every cell, row by row */
+};
+
+/* Starts output; CSV and TSV print the header at once. */
+void ew_out_begin(struct ew_out *o, enum ew_format fmt, FILE *fp,
+	const char *const *names, const int *numeric, size_t ncols);
+/* Prints one row of ncols values. */
+void ew_out_row(struct ew_out *o, const char *const *vals);
+/* Ends output (prints a table); frees o's memory. */
+void ew_out_end(struct ew_out *o);
+
+#endif

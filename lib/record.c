@@ -1,0 +1,264 @@
+/* record.c - see record.h */
+#include "record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+
+static const char *const channels[] = {"sms", "phone", "in-person", "radio",
+	"web", "email", "form", "other", NULL};
+static const char *const statuses[] = {"new", "verified", "false",
+	"duplicate", "closed", NULL};
+static const char *const sensitivities[] = {"public", "restricted",
+	"confidential", NULL};
+
+static const struct {
+	const char *name;
+	enum ew_coltype type;
+	const char *const *values;
+} builtin[EW_NBUILTIN] = {
+	{"id", EW_T_ID, NULL},
+	{"event_date", EW_T_DATE, NULL},
+	{"date_precision", EW_T_PREC, NULL},
+	{"reported_at", EW_T_TIME, NULL},
+	{"updated_at", EW_T_TIME, NULL},
+	{"reporter", EW_T_LINE, NULL},
+	{"channel", EW_T_ENUM, channels},
+	{"region", EW_T_LINE, NULL},
+	{"cercle", EW_T_LINE, NULL},
+	{"commune", EW_T_LINE, NULL},
+	{"location", EW_T_LINE, NULL},
+	{"latitude", EW_T_LAT, NULL},
+	{"longitude", EW_T_LON, NULL},
+	{"geo_precision", EW_T_PREC, NULL},
+	{"category", EW_T_LINE, NULL},
+	{"severity", EW_T_SEVERITY, NULL},
+	{"killed", EW_T_COUNT, NULL},
+	{"injured", EW_T_COUNT, NULL},
+	{"abducted", EW_T_COUNT, NULL},
+	{"displaced", EW_T_COUNT, NULL},
+	{"actor1", EW_T_LINE, NULL},
+	{"actor2", EW_T_LINE, NULL},
+	{"source", EW_T_LINE, NULL},
+	{"status", EW_T_ENUM, statuses},
+	{"duplicate_of", EW_T_REF, NULL},
+	{"sensitivity", EW_T_ENUM, sensitivities},
+	{"description", EW_T_TEXT, NULL},
+	{"tags", EW_T_LINE, NULL},
+};
+
+static int
+is_numeric(enum ew_coltype t)
+{
+	return t == EW_T_PREC || t == EW_T_LAT || t == EW_T_LON ||
+	       t == EW_T_COUNT || t == EW_T_SEVERITY;
+}
+
+static int
+valid_name(const char *s)
+{
+	if (!(*s >= 'a' && *s <= 'z'))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
+int
+ew_schema_init(struct ew_schema *s, const char *extra, struct ew_err *e)
+{
+	s->n = EW_NBUILTIN;
+	s->cols = ew_xcalloc(EW_NBUILTIN, sizeof *s->cols);
+	for (size_t i = 0; i < EW_NBUILTIN; i++) {
+		s->cols[i].name = ew_xstrdup(builtin[i].name);
+		s->cols[i].type = builtin[i].type;
+		s->cols[i].values = builtin[i].values;
+		s->cols[i].numeric = is_numeric(builtin[i].type);
+	}
+	if (!extra)
+		return 0;
+
+	char *copy = ew_xstrdup(extra), *save = NULL;
+	int rc = 0;
+	for (char *w = strtok_r(copy, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
+		if (!valid_name(w)) {
+			rc = ew_errf(e, "ew.conf: invalid extra column name '%s' (use lower-case letters, digits and _)", w);
+			break;
+		}
+		if (ew_schema_col(s, w) >= 0) {
+			rc = ew_errf(e, "ew.conf: extra column '%s' is already a column", w);
+			break;
+		}
+		s->cols = ew_xrealloc(s->cols, (s->n + 1) * sizeof *s->cols);
+		s->cols[s->n].name = ew_xstrdup(w);
+		s->cols[s->n].type = EW_T_TEXT;
+		s->cols[s->n].values = NULL;
+		s->cols[s->n].numeric = 0;
+		s->n++;
+	}
+	free(copy);
+	if (rc < 0)
+		ew_schema_free(s);
+	return rc;
+}
+
+void
+ew_schema_free(struct ew_schema *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->cols[i].name);
+	free(s->cols);
+	s->cols = NULL;
+	s->n = 0;
+}
+
+int
+ew_schema_col(const struct ew_schema *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->cols[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+void
+ew_schema_enum_list(const struct ew_col *c, struct ew_buf *out)
+{
+	for (size_t i = 0; c->values && c->values[i]; i++) {
+		if (i)
+			ew_buf_adds(out, ", ");
+		ew_buf_adds(out, c->values[i]);
+	}
+}
+
+struct ew_record *
+ew_record_new(const struct ew_schema *s)
+{
+	struct ew_record *r = ew_xcalloc(1, sizeof *r);
+
+	r->n = s->n;
+	r->v = ew_xcalloc(s->n, sizeof *r->v);
+	for (size_t i = 0; i < s->n; i++)
+		r->v[i] = ew_xstrdup("");
+	return r;
+}
+
+struct ew_record *
+ew_record_dup(const struct ew_record *r)
+{
+	struct ew_record *c = ew_xcalloc(1, sizeof *c);
+
+	c->n = r->n;
+	c->line = r->line;
+	c->v = ew_xcalloc(r->n, sizeof *c->v);
+	for (size_t i = 0; i < r->n; i++)
+		c->v[i] = ew_xstrdup(r->v[i]);
+	return c;
+}
+
+void
+ew_record_free(struct ew_record *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i]);
+	free(r->v);
+	free(r);
+}
+
+void
+ew_record_setn(struct ew_record *r, size_t col, const char *v, size_t n)
+{
+	char *copy = ew_xstrndup(v, n);
+	free(r->v[col]);
+	r->v[col] = copy;
+}
+
+void
+ew_record_set(struct ew_record *r, size_t col, const char *v)
+{
+	ew_record_setn(r, col, v, strlen(v));
+}
+
+int
+ew_record_cmp(const struct ew_record *a, const struct ew_record *b)
+{
+	int c = strcmp(a->v[EW_C_EVENT_DATE], b->v[EW_C_EVENT_DATE]);
+	return c ? c : strcmp(a->v[EW_C_ID], b->v[EW_C_ID]);
+}
+
+void
+ew_record_csv(const struct ew_record *r, const size_t *cols, size_t ncols,
+	struct ew_buf *out)
+{
+	size_t n = cols ? ncols : r->n;
+	for (size_t i = 0; i < n; i++) {
+		const char *v = r->v[cols ? cols[i] : i];
+		if (i)
+			ew_buf_addc(out, ',');
+		ew_csv_put(out, v, strlen(v));
+	}
+	ew_buf_addc(out, '\n');
+}
+
+void
+ew_schema_csv_header(const struct ew_schema *s, const size_t *cols,
+	size_t ncols, struct ew_buf *out)
+{
+	size_t n = cols ? ncols : s->n;
+	for (size_t i = 0; i < n; i++) {
+		const char *v = s->cols[cols ? cols[i] : i].name;
+		if (i)
+			ew_buf_addc(out, ',');
+		ew_csv_put(out, v, strlen(v));
+	}
+	ew_buf_addc(out, '\n');
+}
+
+void
+ew_json_string(struct ew_buf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	ew_buf_grow(out, n + 2);
+	ew_buf_addc(out, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': ew_buf_add(out, "\\\"", 2); break;
+		case '\\': ew_buf_add(out, "\\\\", 2); break;
+		case '\n': ew_buf_add(out, "\\n", 2); break;
+		case '\r': ew_buf_add(out, "\\r", 2); break;
+		case '\t': ew_buf_add(out, "\\t", 2); break;
+		default:
+			if (c < 0x20 || c == 0x7f) {
+				char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+				ew_buf_add(out, u, 6);
+			} else {
+				ew_buf_addc(out, (char)c);
+			}
+		}
+	}
+	ew_buf_addc(out, '"');
+}
+
+jv
+ew_record_jv(const struct ew_record *r, const struct ew_schema *s)
+{
+	jv o = jv_object();
+
+	for (size_t i = 0; i < r->n; i++) {
+		jv v;
+		if (!s->cols[i].numeric)
+			v = jv_string(r->v[i]);
+		else if (*r->v[i])
+			v = jv_number(strtod(r->v[i], NULL));
+		else
+			v = jv_null();
+		o = jv_object_set(o, jv_string(s->cols[i].name), v);
+	}
+	return o;
+}

@@ -1,0 +1,94 @@
+/*
+ * repo.h - the data repository: finding it, reading it, and changing it
+ * with one commit per command.
+ *
+ * Writers take an exclusive lock (.git/ew.lock) with ew_repo_lock and hold
+ * it from reading HEAD to moving it. A commit writes each changed file by
+ * temporary file, fsync and rename, stages it, and moves HEAD; if any step
+ * fails the files and index are put back as they were.
+ */
+#ifndef EW_REPO_H
+#define EW_REPO_H
+
+#include <git2.h>
+
+#include "err.h"
+#include "places.h"
+#include "record.h"
+#include "taxonomy.h"
+#include "util.h"
+
+struct ew_repo {
+	git_repository *git;
+	char *root;        /* the work tree, ending in '/' */
+	struct ew_schema schema;
+	struct ew_places places;
+	struct ew_taxonomy tax;
+	int lockfd;
+};
+
+enum {
+	EW_OPEN_CATALOGS = 1, /* load places.csv and categories.csv */
+};
+
+/*
+ * Finds the repository (dir, else $EW_DIR, else the current directory and
+ * its parents) and opens it. Free with ew_repo_close.
+ */
+int ew_repo_open(struct ew_repo *r, const char *dir, int flags,
+	struct ew_err *e);
+void ew_repo_close(struct ew_repo *r);
+
+/*
+ * Takes the writer's lock, waiting up to $EW_LOCK_TIMEOUT seconds
+ * (default 60). Released by ew_repo_close.
+ */
+int ew_repo_lock(struct ew_repo *r, struct ew_err *e);
+
+/*
+ * Reads path as it is in HEAD into *buf (caller frees). A path that HEAD
+ * does not have gives *buf = NULL and 0.
+ */
+int ew_repo_read_head(struct ew_repo *r, const char *path, char **buf,
+	size_t *len, struct ew_err *e);
+
+/* The shard paths in HEAD (reports/YYYY/MM.csv), sorted. */
+int ew_repo_head_shards(struct ew_repo *r, struct ew_strv *out,
+	struct ew_err *e);
+
+/*
+ * The shard files in the work tree between the months of since and until
+ * (YYYY-MM-DD, either may be NULL), sorted, as paths relative to the root.
+ */
+int ew_repo_tree_shards(struct ew_repo *r, const char *since,
+	const char *until, struct ew_strv *out, struct ew_err *e);
+
+/* "reports/YYYY/MM.csv" for an event date; the caller frees it. */
+char *ew_shard_path(const char *event_date);
+
+/* One file a commit changes: new contents, or data == NULL to remove it. */
+struct ew_change {
+	const char *path;
+	const char *data;
+	size_t len;
+};
+
+/*
+ * Writes the changes and commits them on HEAD with message msg. author is
+ * "Name <email>" or "Name" (NULL: $EW_AUTHOR, then git's user.name and
+ * user.email). The new commit's id goes to out (41 bytes) when not NULL.
+ */
+int ew_repo_commit(struct ew_repo *r, const struct ew_change *ch, size_t n,
+	const char *msg, const char *author, char *out, struct ew_err *e);
+
+/* Creates a new repository in dir from the files in sharedir. */
+int ew_repo_init(const char *dir, const char *sharedir, const char *author,
+	struct ew_err *e);
+
+/* Where the share files are: $EW_SHAREDIR, beside the program, or built in. */
+const char *ew_sharedir(void);
+
+/* Reports a libgit2 failure: "what: libgit2's message". */
+int ew_git_err(struct ew_err *e, const char *what);
+
+#endif

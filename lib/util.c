@@ -1,0 +1,407 @@
+/* util.c - see util.h */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void
+oom(void)
+{
+	static const char msg[] = "ew: out of memory\n";
+	ssize_t r = write(2, msg, sizeof msg - 1);
+	(void)r;
+	abort();
+}
+
+void *
+ew_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *
+ew_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *
+ew_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *
+ew_xstrdup(const char *s)
+{
+	return ew_xstrndup(s, strlen(s));
+}
+
+char *
+ew_xstrndup(const char *s, size_t n)
+{
+	char *p = ew_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+ew_xasprintf(const char *fmt, ...)
+{
+	struct ew_buf b = {0};
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom();
+	ew_buf_grow(&b, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(b.s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b.len = (size_t)n;
+	return ew_buf_detach(&b);
+}
+
+void
+ew_buf_grow(struct ew_buf *b, size_t extra)
+{
+	if (b->len + extra + 1 <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + extra + 1) {
+		if (cap > SIZE_MAX / 2)
+			oom();
+		cap *= 2;
+	}
+	b->s = ew_xrealloc(b->s, cap);
+	b->cap = cap;
+	b->s[b->len] = '\0';
+}
+
+void
+ew_buf_add(struct ew_buf *b, const void *p, size_t n)
+{
+	ew_buf_grow(b, n);
+	if (n)
+		memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void
+ew_buf_adds(struct ew_buf *b, const char *s)
+{
+	ew_buf_add(b, s, strlen(s));
+}
+
+void
+ew_buf_addc(struct ew_buf *b, char c)
+{
+	ew_buf_grow(b, 1);
+	b->s[b->len++] = c;
+	b->s[b->len] = '\0';
+}
+
+void
+ew_buf_addf(struct ew_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom();
+	ew_buf_grow(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void
+ew_buf_reset(struct ew_buf *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = '\0';
+}
+
+void
+ew_buf_free(struct ew_buf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+char *
+ew_buf_detach(struct ew_buf *b)
+{
+	char *s = b->s ? b->s : ew_xstrdup("");
+	b->s = NULL;
+	b->len = b->cap = 0;
+	return s;
+}
+
+void
+ew_strv_push(struct ew_strv *sv, char *s)
+{
+	if (sv->n == sv->cap) {
+		sv->cap = sv->cap ? sv->cap * 2 : 8;
+		sv->v = ew_xrealloc(sv->v, sv->cap * sizeof *sv->v);
+	}
+	sv->v[sv->n++] = s;
+}
+
+void
+ew_strv_free(struct ew_strv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = sv->cap = 0;
+}
+
+int
+ew_utf8_valid(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+		size_t len;
+		uint32_t cp, min;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			len = 2, cp = c & 0x1f, min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			len = 3, cp = c & 0x0f, min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			len = 4, cp = c & 0x07, min = 0x10000;
+		} else {
+			return 0;
+		}
+		if (i + len > n)
+			return 0;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+size_t
+ew_utf8_width(const char *s, size_t n)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/* Latin-1 supplement and a few Latin Extended letters, folded to ASCII. */
+static char
+fold_cp(uint32_t cp)
+{
+	static const struct {
+		uint32_t lo, hi;
+		char c;
+	} map[] = {
+		{0xc0, 0xc5, 'a'}, {0xc7, 0xc7, 'c'}, {0xc8, 0xcb, 'e'},
+		{0xcc, 0xcf, 'i'}, {0xd1, 0xd1, 'n'}, {0xd2, 0xd6, 'o'},
+		{0xd8, 0xd8, 'o'}, {0xd9, 0xdc, 'u'}, {0xdd, 0xdd, 'y'},
+		{0xe0, 0xe5, 'a'}, {0xe7, 0xe7, 'c'}, {0xe8, 0xeb, 'e'},
+		{0xec, 0xef, 'i'}, {0xf1, 0xf1, 'n'}, {0xf2, 0xf6, 'o'},
+		{0xf8, 0xf8, 'o'}, {0xf9, 0xfc, 'u'}, {0xfd, 0xfd, 'y'},
+		{0xff, 0xff, 'y'}, {0x190, 0x190, 'e'}, {0x25b, 0x25b, 'e'},
+		{0x186, 0x186, 'o'}, {0x254, 0x254, 'o'}, {0x14a, 0x14b, 'n'},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (cp >= map[i].lo && cp <= map[i].hi)
+			return map[i].c;
+	return 0;
+}
+
+char *
+ew_fold(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	struct ew_buf b = {0};
+
+	ew_buf_grow(&b, strlen(str));
+	for (size_t i = 0; s[i];) {
+		unsigned c = s[i];
+		if (c < 0x80) {
+			if (c >= 'A' && c <= 'Z')
+				ew_buf_addc(&b, (char)(c - 'A' + 'a'));
+			else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+				ew_buf_addc(&b, (char)c);
+			i++;
+			continue;
+		}
+		uint32_t cp = 0;
+		size_t len = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 4;
+		cp = c & (len == 2 ? 0x1f : len == 3 ? 0x0f : 0x07);
+		size_t k;
+		for (k = 1; k < len && s[i + k]; k++)
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		char f = fold_cp(cp);
+		if (f)
+			ew_buf_addc(&b, f);
+		else
+			ew_buf_add(&b, s + i, k); /* other letters kept as they are */
+		i += k;
+	}
+	return ew_buf_detach(&b);
+}
+
+size_t
+ew_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t *row = ew_xmalloc((lb + 1) * sizeof *row);
+
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			size_t best = diag + cost;
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	size_t d = row[lb];
+	free(row);
+	return d;
+}
+
+char *
+ew_read_file(const char *path, size_t *lenp)
+{
+	struct ew_buf b = {0};
+	char chunk[65536];
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	while ((r = read(fd, chunk, sizeof chunk)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			ew_buf_free(&b);
+			errno = e;
+			return NULL;
+		}
+		ew_buf_add(&b, chunk, (size_t)r);
+	}
+	close(fd);
+	if (lenp)
+		*lenp = b.len;
+	return ew_buf_detach(&b);
+}
+
+int
+ew_parse_int(const char *s, long lo, long hi, long *out)
+{
+	long v = 0;
+	size_t i = 0;
+	int neg = 0;
+
+	if (s[0] == '-') {
+		neg = 1;
+		i = 1;
+	}
+	if (!s[i])
+		return 0;
+	for (; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		if (v > (LONG_MAX - (s[i] - '0')) / 10)
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	if (neg)
+		v = -v;
+	if (v < lo || v > hi)
+		return 0;
+	if (out)
+		*out = v;
+	return 1;
+}
+
+void
+ew_near_init(struct ew_near *n, const char *input)
+{
+	n->want = ew_fold(input);
+	n->best = NULL;
+	n->dist = (size_t)-1;
+}
+
+void
+ew_near_consider(struct ew_near *n, const char *candidate)
+{
+	char *f = ew_fold(candidate);
+	size_t d = ew_distance(n->want, f);
+	size_t len = strlen(n->want), limit = len / 3 > 2 ? len / 3 : 2;
+
+	/* a prefix counts as close: "tomin" for "Tominian" */
+	if (len >= 3 && strncmp(f, n->want, len) == 0 && d > 1)
+		d = 1;
+	if (d <= limit && d < n->dist) {
+		n->dist = d;
+		n->best = candidate;
+	}
+	free(f);
+}
+
+const char *
+ew_near_done(struct ew_near *n)
+{
+	free(n->want);
+	n->want = NULL;
+	return n->best;
+}

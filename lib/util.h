@@ -1,0 +1,82 @@
+/*
+ * util.h - memory, growable buffers, strings and UTF-8 helpers.
+ *
+ * Allocation failure aborts the process (there is no sensible recovery in
+ * a short-lived command); everything else reports errors to its caller.
+ * Ownership: functions returning char * return a string the caller frees.
+ */
+#ifndef EW_UTIL_H
+#define EW_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+void *ew_xmalloc(size_t n);
+void *ew_xcalloc(size_t n, size_t size);
+void *ew_xrealloc(void *p, size_t n);
+char *ew_xstrdup(const char *s);
+char *ew_xstrndup(const char *s, size_t n);
+char *ew_xasprintf(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer, always NUL-terminated. Zero-initialise to use. */
+struct ew_buf {
+	char *s;
+	size_t len, cap;
+};
+void ew_buf_grow(struct ew_buf *b, size_t extra);
+void ew_buf_add(struct ew_buf *b, const void *p, size_t n);
+void ew_buf_adds(struct ew_buf *b, const char *s);
+void ew_buf_addc(struct ew_buf *b, char c);
+void ew_buf_addf(struct ew_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ew_buf_reset(struct ew_buf *b);
+void ew_buf_free(struct ew_buf *b);
+/* Hands the string over to the caller and empties the buffer. */
+char *ew_buf_detach(struct ew_buf *b);
+
+/* A growable array of owned strings. */
+struct ew_strv {
+	char **v;
+	size_t n, cap;
+};
+void ew_strv_push(struct ew_strv *sv, char *s); /* takes ownership */
+void ew_strv_free(struct ew_strv *sv);
+
+/* 1 when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
+int ew_utf8_valid(const char *s, size_t n);
+/* Number of code points in a valid UTF-8 string. */
+size_t ew_utf8_width(const char *s, size_t n);
+
+/*
+ * Folds a name for matching: lower case, Latin accents removed, and only
+ * letters and digits kept ("Ké-Macina" -> "kemacina", "N'Gara" -> "ngara").
+ */
+char *ew_fold(const char *s);
+
+/* Levenshtein distance between two byte strings. */
+size_t ew_distance(const char *a, const char *b);
+
+/* Reads a whole file; returns NULL with errno set on failure. */
+char *ew_read_file(const char *path, size_t *len);
+
+/* 1 when s is a decimal integer in [lo, hi]; stores it in *out. */
+int ew_parse_int(const char *s, long lo, long hi, long *out);
+
+
+/*
+ * Tracks the candidate closest to a word, for "did you mean" hints.
+ * Candidates are compared folded (see ew_fold); a candidate is kept only
+ * when it is close enough to be a plausible typo.
+ */
+struct ew_near {
+	char *want;        /* folded input, owned */
+	const char *best;  /* borrowed candidate */
+	size_t dist;
+};
+void ew_near_init(struct ew_near *n, const char *input);
+void ew_near_consider(struct ew_near *n, const char *candidate);
+/* The best candidate, or NULL; frees the tracker's own memory. */
+const char *ew_near_done(struct ew_near *n);
+
+#endif

@@ -1,0 +1,323 @@
+#!/usr/bin/env bats
+# ew-list: filters, formats, exit status, stdin.
+#
+# All tests read one fixture repository made once for the file; none of
+# them writes to it.
+
+load helpers
+
+L1=01JQ0000000000000000000001 # 2026-11-27 Niono/Diabaly attack 4 verified public, killed 2
+L2=01JQ0000000000000000000002 # 2026-11-19 Ségou/Markala threat 2 new restricted, tricky description
+L3=01JQ0000000000000000000003 # 2026-11-28 Macina/Kolongo abduction 5 new confidential, abducted 3
+L4=01JQ0000000000000000000004 # 2026-10-15 San/Somo intercommunal-tension (no severity) closed public
+L5=01JQ0000000000000000000005 # 2026-11-22 Niono/Sokolo attack 3 false restricted
+L6=01JQ1000000000000000000006 # 2025-12-31 Barouéli displacement 1 new restricted, displaced 120
+
+# The description of L2: a tab, a LF, a CRLF and a backslash.
+L2_DESCRIPTION=$'tab\there\nnew line\r\nback\\slash'
+
+setup_file() {
+	ew_environment "$BATS_FILE_TMPDIR"
+	ew init -q "$BATS_FILE_TMPDIR/repo" || return 1
+	{
+		echo 'id,event_date,cercle,commune,category,severity,killed,abducted,displaced,status,sensitivity,description'
+		echo "$L1,2026-11-27,Niono,Diabaly,attack,4,2,,,verified,public,Armed men on motorbikes"
+		printf '%s,2026-11-19,Ségou,Markala,threat,2,,,,new,restricted,"%s"\n' $L2 "$L2_DESCRIPTION"
+		echo "$L3,2026-11-28,Macina,Kolongo,abduction,5,,3,,new,confidential,"
+		echo "$L4,2026-10-15,San,Somo,intercommunal-tension,,,,,closed,public,"
+		echo "$L5,2026-11-22,Niono,Sokolo,attack,3,,,,false,restricted,"
+		echo "$L6,2025-12-31,Barouéli,,displacement,1,,,120,,,"
+	} >"$BATS_FILE_TMPDIR/fixture.csv"
+	ew add -C "$BATS_FILE_TMPDIR/repo" <"$BATS_FILE_TMPDIR/fixture.csv" >/dev/null
+}
+
+setup() {
+	ew_common_setup
+	cd "$BATS_FILE_TMPDIR/repo"
+}
+
+# expect_ids "IDS" ARGS...: ew list --fields id ARGS prints exactly the
+# records IDS (space-separated, in list order: by event_date, then id).
+expect_ids() {
+	local want=id i out rc=0
+	for i in $1; do
+		want+=$'\n'$i
+	done
+	shift
+	out=$(ew list --fields id "$@") || rc=$?
+	if [[ $out != "$want" ]] || ((rc != 0)); then
+		fail "$(printf 'ew list --fields id %s\nexit %s, expected 0\n-- expected --\n%s\n-- actual --\n%s' "$*" "$rc" "$want" "$out")"
+	fi
+}
+
+@test "list: without filters prints every record as CSV, ordered by event_date then id" {
+	run -0 --separate-stderr ew list --fields id,event_date
+	assert_stderr_empty
+	assert_output "$(printf '%s\n' id,event_date $L6,2025-12-31 $L4,2026-10-15 $L2,2026-11-19 $L5,2026-11-22 $L1,2026-11-27 $L3,2026-11-28)"
+}
+
+@test "list: a record is printed with every column, in the documented order" {
+	run -0 ew list $L1
+	assert_output "$(printf '%s\n' "$EW_COLUMNS" "$L1,2026-11-27,1,2026-11-28T12:00:00Z,2026-11-28T12:00:00Z,,,Ségou,Niono,Diabaly,,14.25,-5.99,3,attack,4,2,0,0,0,,,,verified,,public,Armed men on motorbikes,")"
+}
+
+@test "list: the default format when stdout is not a terminal is CSV" {
+	assert_equal "$(ew list)" "$(ew list --format csv)"
+	run -0 ew list
+	assert_line -n 0 "$EW_COLUMNS"
+	assert_equal "$(ew list --format csv | csv_field id | tr '\0' '\n')" "$(printf '%s\n' $L6 $L4 $L2 $L5 $L1 $L3)"
+}
+
+@test "list: the default format on a terminal is a table" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	run -0 script -qec "ew list --cercle Niono" /dev/null
+	assert_output --partial $L1
+	assert_output --partial $L5
+	refute_line --partial "$EW_COLUMNS"
+}
+
+@test "list: --format table prints every selected record" {
+	run -0 --separate-stderr ew list --format table --cercle Niono
+	assert_output --partial $L1
+	assert_output --partial $L5
+	refute_output --partial $L2
+}
+
+@test "list: --since and --until take dates, both inclusive" {
+	expect_ids "$L5 $L1 $L3" --since 2026-11-22
+	expect_ids "$L6 $L4 $L2" --until 2026-11-19
+	expect_ids "$L2 $L5" --since 2026-11-19 --until 2026-11-22
+	expect_ids "$L1 $L3" --since 2026-11-27T00:00:00Z
+}
+
+@test "list: --since and --until take relative times counted from EW_NOW" {
+	expect_ids "$L5 $L1 $L3" --since 7d
+	expect_ids "$L1 $L3" --since 48h
+	expect_ids "$L2 $L5 $L1 $L3" --since 2w
+	expect_ids "$L3" --since today
+	expect_ids "$L1 $L3" --since yesterday
+	expect_ids "$L6 $L4 $L2 $L5 $L1" --until yesterday
+	EW_NOW=2026-10-20T00:00:00Z expect_ids "$L4" --since 7d --until today
+}
+
+@test "list: a bad date in --since or --until is a usage error" {
+	for d in 2026-13-45 5x tomorrowish ''; do
+		run -2 --separate-stderr ew list --since "$d"
+		assert_stdout_empty
+		assert_stderr_regex '^ew-list: '
+	done
+	run -2 --separate-stderr ew list --until 2026-02-30
+	assert_stderr_regex '^ew-list: '
+}
+
+@test "list: --cercle matches accent-free, case-free and alias spellings" {
+	expect_ids "$L2" --cercle segou
+	expect_ids "$L5 $L1" --cercle NIONO
+	expect_ids "$L3" --cercle massina
+	expect_ids "$L6" --cercle baroueli
+	expect_ids "$L6" --cercle Barouéli
+}
+
+@test "list: an unknown --cercle is an error with a suggestion" {
+	run -2 --separate-stderr ew list --cercle Nionoo
+	assert_stdout_empty
+	assert_stderr_regex "^ew-list: .*unknown cercle 'Nionoo' \(did you mean 'Niono'\?\)\$"
+}
+
+@test "list: --commune matches gazetteer spellings" {
+	expect_ids "$L1" --commune diabaly
+	expect_ids "$L5" --commune SOKOLO
+	expect_ids "$L2" --commune markala --cercle segou
+}
+
+@test "list: --category selects one code; an unknown code is an error with a suggestion" {
+	expect_ids "$L5 $L1" --category attack
+	run -2 --separate-stderr ew list --category atack
+	assert_stdout_empty
+	assert_stderr_regex "^ew-list: .*unknown category 'atack' \(did you mean 'attack'\?\)\$"
+}
+
+@test "list: --min-severity keeps severities at or above N and drops empty ones" {
+	expect_ids "$L1 $L3" --min-severity 4
+	expect_ids "$L5 $L1 $L3" --min-severity 3
+	run -2 --separate-stderr ew list --min-severity high
+	assert_stdout_empty
+	assert_stderr_regex '^ew-list: '
+}
+
+@test "list: --status and --sensitivity select by enumeration; a bad value is an error" {
+	expect_ids "$L6 $L2 $L3" --status new
+	expect_ids "$L5" --status false
+	expect_ids "$L4 $L1" --sensitivity public
+	expect_ids "$L3" --sensitivity confidential
+	run -2 --separate-stderr ew list --status bogus
+	assert_stderr_regex '^ew-list: '
+	run -2 --separate-stderr ew list --sensitivity secret
+	assert_stderr_regex '^ew-list: '
+}
+
+@test "list: filters combine with AND" {
+	expect_ids "$L1" --cercle niono --min-severity 4
+	expect_ids "$L2" --status new --since 2026-11-01 --sensitivity restricted
+}
+
+@test "list: id arguments are prefixes, in any case; several select the union" {
+	expect_ids "$L6" 01JQ1
+	expect_ids "$L3" 01jq0000000000000000000003
+	expect_ids "$L6 $L1" $L1 01jq1
+	expect_ids "$L5 $L1" 01JQ0 --cercle niono
+}
+
+@test "list: --where keeps records for which the jq expression is true" {
+	expect_ids "$L1" --where '.killed > 0'
+	expect_ids "$L1 $L3" --where '.severity >= 4'
+	expect_ids "$L5 $L1" --where '.latitude > 14'
+	expect_ids "$L1" --where '.description | test("motorbike")'
+	expect_ids "$L2" --where '.cercle == "Ségou" and .status == "new"'
+	expect_ids "$L6" --where '.displaced == 120 and (.displaced | type) == "number"'
+}
+
+@test "list: --where treats any value but false and null as true" {
+	expect_ids "$L6 $L2 $L5 $L1 $L3" --where '.severity'
+	expect_ids "$L6 $L4 $L2 $L5 $L1 $L3" --where '.cercle'
+	run -1 ew list --where 'false'
+	run -1 ew list --where 'null'
+}
+
+@test "list: an invalid --where expression is an error" {
+	run -2 --separate-stderr ew list --where '.['
+	assert_stdout_empty
+	assert_stderr_regex '^ew-list: '
+}
+
+@test "list: --where cannot import modules or read the environment" {
+	run -2 --separate-stderr ew list --where 'import "x" as x; true'
+	assert_stdout_empty
+	run --separate-stderr ew list --fields id --where '(env | length) > 0'
+	assert_no_crash
+	((status == 1 || status == 2)) || fail "env is visible to --where (exit $status): $output"
+	run --separate-stderr ew list --fields id --where '($ENV | length) > 0'
+	assert_no_crash
+	((status == 1 || status == 2)) || fail "\$ENV is visible to --where (exit $status): $output"
+}
+
+@test "list: --fields prints those columns in that order" {
+	run -0 ew list --fields severity,id,cercle --category attack
+	assert_output "$(printf '%s\n' severity,id,cercle 3,$L5,Niono 4,$L1,Niono)"
+	run -2 --separate-stderr ew list --fields id,bogus
+	assert_stdout_empty
+	assert_stderr_regex "^ew-list: .*'bogus'"
+}
+
+@test "list: --count prints the number of matching records" {
+	run -0 ew list --count
+	assert_output 6
+	run -0 ew list --count --category attack
+	assert_output 2
+	run -1 ew list --count --category protest
+	assert_output 0
+}
+
+@test "list: --group-by prints value,count rows, most first, then by value" {
+	run -0 ew list --group-by cercle
+	out=$output
+	[[ ${lines[0]} == cercle,count ]] && out=$(tail -n +2 <<<"$output")
+	assert_equal "$out" "$(printf '%s\n' Niono,2 Barouéli,1 Macina,1 San,1 Ségou,1)"
+	run -0 ew list --group-by status --since 2026-01-01
+	out=$output
+	[[ ${lines[0]} == status,count ]] && out=$(tail -n +2 <<<"$output")
+	assert_equal "$out" "$(printf '%s\n' new,2 closed,1 false,1 verified,1)"
+}
+
+@test "list: TSV escapes tab, newline, carriage return and backslash" {
+	run -0 ew list --format tsv --fields id,description,cercle $L2
+	assert_output "$(printf '%s\t%s\t%s\n' id description cercle $L2 'tab\there\nnew line\r\nback\\slash' Ségou)"
+}
+
+@test "list: CSV and TSV print the header and exit 1 when nothing matches" {
+	run -1 --separate-stderr ew list --category protest
+	assert_output "$EW_COLUMNS"
+	assert_stderr_empty
+	run -1 ew list --format tsv --fields id,cercle --category protest
+	assert_output "$(printf 'id\tcercle')"
+	run -1 ew list --json --category protest
+	assert_output ''
+	run -1 ew list 01JQ9
+	assert_output "$EW_COLUMNS"
+}
+
+@test "list: NDJSON output has one object per line, with numbers for numeric columns and the column order" {
+	run -0 --separate-stderr ew list --json
+	assert_equal "${#lines[@]}" 6
+	run -0 bash -c 'ew list --json | jq -c "[.id, .severity, .killed, .abducted, .displaced, .latitude, .longitude, .date_precision, .geo_precision]"'
+	assert_output "$(printf '%s\n' \
+		"[\"$L6\",1,0,0,120,13.07,-6.83,1,3]" \
+		"[\"$L4\",null,0,0,0,13.3,-4.9,1,3]" \
+		"[\"$L2\",2,0,0,0,13.44,-6.27,1,3]" \
+		"[\"$L5\",3,0,0,0,14.25,-5.99,1,3]" \
+		"[\"$L1\",4,2,0,0,14.25,-5.99,1,3]" \
+		"[\"$L3\",5,0,3,0,13.96,-5.36,1,3]")"
+	run -0 bash -c "ew list --json $L1 | jq -r 'keys_unsorted | join(\",\")'"
+	assert_output "$EW_COLUMNS"
+	run -0 bash -c "ew list --json $L1 | jq -r '[to_entries[] | select(.value | type == \"string\") | .key] | join(\",\")'"
+	assert_output id,event_date,reported_at,updated_at,reporter,channel,region,cercle,commune,location,category,actor1,actor2,source,status,duplicate_of,sensitivity,description,tags
+}
+
+@test "list: --json is --format json, with exactly one JSON object per line" {
+	assert_equal "$(ew list --json)" "$(ew list --format json)"
+	ew list --json >"$BATS_TEST_TMPDIR/out.json"
+	while IFS= read -r line; do
+		run -0 jq -e 'type == "object"' <<<"$line"
+	done <"$BATS_TEST_TMPDIR/out.json"
+	assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/out.json")" 6
+	assert_equal "$(jq -c . "$BATS_TEST_TMPDIR/out.json" | wc -l)" 6
+}
+
+@test "list: an unknown --format is a usage error" {
+	run -2 --separate-stderr ew list --format xml
+	assert_stdout_empty
+	assert_stderr_regex '^ew-list: '
+}
+
+@test "list: '-' filters CSV records from stdin instead of the repository" {
+	run -0 bash -c "ew list --cercle niono | ew list - --min-severity 4 --fields id"
+	assert_output "$(printf '%s\n' id $L1)"
+	run -0 bash -c "ew list --json | ew list - --cercle niono --fields id"
+	assert_output "$(printf '%s\n' id $L5 $L1)"
+}
+
+@test "list: '-' accepts a batch with only some columns, as ew add takes it" {
+	printf 'event_date,cercle,category\n2026-11-20,Niono,attack\n2026-11-21,San,clash\n' >"$IN"
+	run -0 --separate-stderr ew list --count --where '.category == "attack"' - <"$IN"
+	assert_output 1
+}
+
+@test "list: without '-' stdin is neither read nor consumed" {
+	run -0 bash -c 'echo garbage | ew list --count'
+	assert_output 6
+	run -0 bash -c 'printf "keep me\n" | { ew list --count >/dev/null; cat; }'
+	assert_output 'keep me'
+	run -0 ew list --count </dev/null
+	assert_output 6
+}
+
+@test "list: a reader that closes the pipe early is not an error" {
+	run -0 bash -c 'ew list --json 2>"$1" | true; echo "${PIPESTATUS[0]}"' _ "$BATS_TEST_TMPDIR/err"
+	[[ $output == 0 || $output == 141 ]] || fail "ew list exited $output when its reader went away"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ''
+}
+
+@test "list: EW_DIR and -C name the repository; -C wins" {
+	mkdir "$BATS_TEST_TMPDIR/elsewhere"
+	cd "$BATS_TEST_TMPDIR/elsewhere"
+	EW_DIR=$BATS_FILE_TMPDIR/repo run -0 ew list --count
+	assert_output 6
+	run -0 ew list -C "$BATS_FILE_TMPDIR/repo" --count
+	assert_output 6
+}
+
+@test "list: a subdirectory of the repository finds it" {
+	cd "$BATS_FILE_TMPDIR/repo/reports/2026"
+	run -0 ew list --count
+	assert_output 6
+}

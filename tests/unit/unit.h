@@ -1,0 +1,46 @@
+/*
+ * unit.h - a tiny TAP harness for the C unit tests.
+ *
+ * Each check prints "ok N - name" or "not ok N - name" as it runs, with
+ * "# got: ..." / "# expected: ..." diagnostics on a failure; main prints
+ * the plan "1..N" at the end (TAP allows a trailing plan) and exits 1
+ * when any check failed. Names are printf formats.
+ */
+#ifndef EW_UNIT_H
+#define EW_UNIT_H
+
+#include <stddef.h>
+
+int unit_check(int ok, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int unit_str(const char *got, const char *want, const char *file, int line,
+	const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int unit_mem(const char *got, size_t gotlen, const char *want,
+	size_t wantlen, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+int unit_long(long got, long want, const char *file, int line,
+	const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Prints "# " and a message, escaped, under the last check. */
+void unit_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* cond is true; the name is a printf format. */
+#define UNIT_CHECK(cond, ...) \
+	unit_check(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
+/* Two NUL-terminated strings are equal (NULL only equals NULL). */
+#define UNIT_STR(got, want, ...) \
+	unit_str((got), (want), __FILE__, __LINE__, __VA_ARGS__)
+/* Two byte strings are equal. */
+#define UNIT_MEM(got, gotlen, want, wantlen, ...) \
+	unit_mem((got), (gotlen), (want), (wantlen), __FILE__, __LINE__, \
+		__VA_ARGS__)
+/* Two integers are equal. */
+#define UNIT_LONG(got, want, ...) \
+	unit_long((long)(got), (long)(want), __FILE__, __LINE__, __VA_ARGS__)
+
+/* The test files, called by main in this order. */
+void test_util(void);
+void test_csv(void);
+void test_date(void);
+void test_record(void);
+
+#endif
