@@ -25,17 +25,11 @@ problem(struct ctx *x, const char *fmt, ...)
 {
 	struct ew_buf b = {0};
 	va_list ap;
-	int n;
 
 	ew_buf_addf(&b, "%s: ", x->where);
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	ew_buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	ew_buf_grow(&b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b.s + b.len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b.len += (size_t)n;
 	ew_strv_push(x->errs, ew_buf_detach(&b));
 	x->n++;
 }
@@ -168,16 +162,10 @@ check_value(struct ctx *x, size_t col)
 	case EW_T_TEXT:
 		break;
 	case EW_T_ENUM: {
-		size_t i;
-		for (i = 0; def->values[i]; i++)
-			if (strcmp(def->values[i], v) == 0)
-				break;
-		if (!def->values[i]) {
-			struct ew_buf list = {0};
-			ew_schema_enum_list(def, &list);
-			problem(x, "invalid %s '%s' (expected one of: %s)", name, v, list.s);
-			ew_buf_free(&list);
-		}
+		struct ew_buf why = {0};
+		if (!ew_enum_check(def, v, &why))
+			problem(x, "%s", why.s);
+		ew_buf_free(&why);
 		break;
 	}
 	case EW_T_LAT:

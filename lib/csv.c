@@ -2,6 +2,7 @@
 #include "csv.h"
 
 #include <csv.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -314,6 +315,23 @@ ew_tsv_put(struct ew_buf *out, const char *s, size_t n)
 		default: ew_buf_addc(out, s[i]);
 		}
 	}
+}
+
+int
+ew_csv_load_file(const char *path, const char *what,
+	int (*load)(struct ew_csv *, const char *, void *, struct ew_err *),
+	void *ctx, struct ew_err *e)
+{
+	size_t len;
+	char *buf = ew_read_file(path, &len);
+
+	if (!buf)
+		return ew_errf(e, "cannot read %s '%s': %s", what, path, strerror(errno));
+	struct ew_csv *r = ew_csv_open_mem(buf, len, path);
+	int rc = load(r, path, ctx, e);
+	ew_csv_close(r);
+	free(buf);
+	return rc;
 }
 
 int

@@ -51,6 +51,15 @@ void ew_csv_put(struct ew_buf *out, const char *s, size_t n);
 void ew_tsv_put(struct ew_buf *out, const char *s, size_t n);
 
 
+/*
+ * Reads the file at path and hands a reader over it to load(ctx); what
+ * names the file in messages ("gazetteer"). Returns what load returns.
+ */
+int ew_csv_load_file(const char *path, const char *what,
+	int (*load)(struct ew_csv *r, const char *path, void *ctx,
+		struct ew_err *e),
+	void *ctx, struct ew_err *e);
+
 /* Index of the header field named name in row, or -1. */
 int ew_row_index(const struct ew_row *row, const char *name);
 

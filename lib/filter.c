@@ -15,28 +15,30 @@ ew_filter_init(struct ew_filter *f, const struct ew_schema *s)
 	f->schema = s;
 }
 
-int
-ew_filter_since(struct ew_filter *f, const char *s, time_t now,
-	struct ew_err *e)
+/* Parses a date bound into out (YYYY-MM-DD). */
+static int
+bound(char out[11], const char *s, time_t now, struct ew_err *e)
 {
 	long days;
 
 	if (ew_when_parse(s, now, &days, e) < 0)
 		return -1;
-	ew_date_format(days, f->since);
+	ew_date_format(days, out);
 	return 0;
+}
+
+int
+ew_filter_since(struct ew_filter *f, const char *s, time_t now,
+	struct ew_err *e)
+{
+	return bound(f->since, s, now, e);
 }
 
 int
 ew_filter_until(struct ew_filter *f, const char *s, time_t now,
 	struct ew_err *e)
 {
-	long days;
-
-	if (ew_when_parse(s, now, &days, e) < 0)
-		return -1;
-	ew_date_format(days, f->until);
-	return 0;
+	return bound(f->until, s, now, e);
 }
 
 int
@@ -90,17 +92,11 @@ ew_filter_enum(struct ew_filter *f, const char *column, const char *v,
 	struct ew_err *e)
 {
 	int c = ew_schema_col(f->schema, column);
-	const struct ew_col *col = &f->schema->cols[c];
-	size_t i;
+	struct ew_buf why = {0};
 
-	for (i = 0; col->values[i]; i++)
-		if (strcmp(col->values[i], v) == 0)
-			break;
-	if (!col->values[i]) {
-		struct ew_buf list = {0};
-		ew_schema_enum_list(col, &list);
-		ew_errf(e, "invalid %s '%s' (expected one of: %s)", column, v, list.s);
-		ew_buf_free(&list);
+	if (!ew_enum_check(&f->schema->cols[c], v, &why)) {
+		ew_errf(e, "%s", why.s);
+		ew_buf_free(&why);
 		return -1;
 	}
 	char **slot = c == EW_C_STATUS ? &f->status : &f->sensitivity;

@@ -1,16 +1,15 @@
 /* places.c - see places.h */
 #include "places.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "csv.h"
 
 static int
-load_rows(struct ew_places *p, struct ew_csv *r, const char *path,
-	struct ew_err *e)
+load_rows(struct ew_csv *r, const char *path, void *ctx, struct ew_err *e)
 {
+	struct ew_places *p = ctx;
 	struct ew_row *row;
 	int col[6], got;
 	static const char *const names[] = {"level", "name", "parent",
@@ -49,15 +48,8 @@ load_rows(struct ew_places *p, struct ew_csv *r, const char *path,
 int
 ew_places_load(struct ew_places *p, const char *path, struct ew_err *e)
 {
-	size_t len;
-	char *buf = ew_read_file(path, &len);
+	int rc = ew_csv_load_file(path, "gazetteer", load_rows, p, e);
 
-	if (!buf)
-		return ew_errf(e, "cannot read gazetteer '%s': %s", path, strerror(errno));
-	struct ew_csv *r = ew_csv_open_mem(buf, len, path);
-	int rc = load_rows(p, r, path, e);
-	ew_csv_close(r);
-	free(buf);
 	if (rc < 0)
 		ew_places_free(p);
 	return rc < 0 ? -1 : 0;

@@ -123,14 +123,17 @@ ew_schema_col(const struct ew_schema *s, const char *name)
 	return -1;
 }
 
-void
-ew_schema_enum_list(const struct ew_col *c, struct ew_buf *out)
+int
+ew_enum_check(const struct ew_col *c, const char *v, struct ew_buf *why)
 {
-	for (size_t i = 0; c->values && c->values[i]; i++) {
-		if (i)
-			ew_buf_adds(out, ", ");
-		ew_buf_adds(out, c->values[i]);
-	}
+	for (size_t i = 0; c->values && c->values[i]; i++)
+		if (strcmp(c->values[i], v) == 0)
+			return 1;
+	ew_buf_addf(why, "invalid %s '%s' (expected one of: ", c->name, v);
+	for (size_t i = 0; c->values && c->values[i]; i++)
+		ew_buf_addf(why, "%s%s", i ? ", " : "", c->values[i]);
+	ew_buf_addc(why, ')');
+	return 0;
 }
 
 struct ew_record *

@@ -59,8 +59,12 @@ int ew_schema_init(struct ew_schema *s, const char *extra, struct ew_err *e);
 void ew_schema_free(struct ew_schema *s);
 /* Index of the column called name, or -1. */
 int ew_schema_col(const struct ew_schema *s, const char *name);
-/* The allowed values of an enum column, "a, b, c", into out. */
-void ew_schema_enum_list(const struct ew_col *c, struct ew_buf *out);
+/*
+ * Checks v against an enum column. Returns 1 when it is one of the
+ * values; else 0 with "invalid NAME 'v' (expected one of: a, b, c)" in
+ * why (a buffer the caller frees).
+ */
+int ew_enum_check(const struct ew_col *c, const char *v, struct ew_buf *why);
 
 struct ew_record {
 	char **v;

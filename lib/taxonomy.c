@@ -1,7 +1,6 @@
 /* taxonomy.c - see taxonomy.h */
 #include "taxonomy.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,9 +13,9 @@ static const char *const names[NCOLS] = {"code", "label_en", "label_fr",
 	"acled_disorder_type", "acled_event_type", "acled_sub_event_type"};
 
 static int
-load_rows(struct ew_taxonomy *t, struct ew_csv *r, const char *path,
-	struct ew_err *e)
+load_rows(struct ew_csv *r, const char *path, void *ctx, struct ew_err *e)
 {
+	struct ew_taxonomy *t = ctx;
 	struct ew_row *row;
 	int col[NCOLS], got;
 	size_t cap = 0;
@@ -49,15 +48,8 @@ load_rows(struct ew_taxonomy *t, struct ew_csv *r, const char *path,
 int
 ew_taxonomy_load(struct ew_taxonomy *t, const char *path, struct ew_err *e)
 {
-	size_t len;
-	char *buf = ew_read_file(path, &len);
+	int rc = ew_csv_load_file(path, "taxonomy", load_rows, t, e);
 
-	if (!buf)
-		return ew_errf(e, "cannot read taxonomy '%s': %s", path, strerror(errno));
-	struct ew_csv *r = ew_csv_open_mem(buf, len, path);
-	int rc = load_rows(t, r, path, e);
-	ew_csv_close(r);
-	free(buf);
 	if (rc < 0)
 		ew_taxonomy_free(t);
 	return rc < 0 ? -1 : 0;

@@ -67,18 +67,10 @@ ew_xasprintf(const char *fmt, ...)
 {
 	struct ew_buf b = {0};
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	ew_buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		oom();
-	ew_buf_grow(&b, (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(b.s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b.len = (size_t)n;
 	return ew_buf_detach(&b);
 }
 
@@ -123,21 +115,29 @@ ew_buf_addc(struct ew_buf *b, char c)
 }
 
 void
-ew_buf_addf(struct ew_buf *b, const char *fmt, ...)
+ew_buf_vaddf(struct ew_buf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list again;
 	int n;
 
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		oom();
 	ew_buf_grow(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, again);
+	va_end(again);
 	b->len += (size_t)n;
+}
+
+void
+ew_buf_addf(struct ew_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ew_buf_vaddf(b, fmt, ap);
+	va_end(ap);
 }
 
 void

@@ -30,6 +30,8 @@ void ew_buf_adds(struct ew_buf *b, const char *s);
 void ew_buf_addc(struct ew_buf *b, char c);
 void ew_buf_addf(struct ew_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void ew_buf_vaddf(struct ew_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 void ew_buf_reset(struct ew_buf *b);
 void ew_buf_free(struct ew_buf *b);
 /* Hands the string over to the caller and empties the buffer. */

@@ -62,13 +62,17 @@ test_schema(void)
 	ew_schema_csv_header(&s, cols, 3, &b);
 	UNIT_STR(b.s, "cercle,id,killed\n", "ew_schema_csv_header: chosen columns");
 	ew_buf_reset(&b);
-	ew_schema_enum_list(&s.cols[EW_C_STATUS], &b);
-	UNIT_STR(b.s, "new, verified, false, duplicate, closed",
-		"ew_schema_enum_list(status)");
+	UNIT_CHECK(ew_enum_check(&s.cols[EW_C_STATUS], "verified", &b) == 1 &&
+		b.len == 0, "ew_enum_check: a status value is accepted");
+	UNIT_CHECK(ew_enum_check(&s.cols[EW_C_STATUS], "Verified", &b) == 0,
+		"ew_enum_check: values are case-sensitive");
+	UNIT_STR(b.s, "invalid status 'Verified' (expected one of: new, verified, false, duplicate, closed)",
+		"ew_enum_check(status) names every value");
 	ew_buf_reset(&b);
-	ew_schema_enum_list(&s.cols[EW_C_CHANNEL], &b);
-	UNIT_STR(b.s, "sms, phone, in-person, radio, web, email, form, other",
-		"ew_schema_enum_list(channel)");
+	UNIT_CHECK(ew_enum_check(&s.cols[EW_C_CHANNEL], "fax", &b) == 0,
+		"ew_enum_check: an unknown channel is refused");
+	UNIT_STR(b.s, "invalid channel 'fax' (expected one of: sms, phone, in-person, radio, web, email, form, other)",
+		"ew_enum_check(channel) names every value");
 	ew_buf_free(&b);
 	ew_schema_free(&s);
 
