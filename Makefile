@@ -66,9 +66,11 @@ $(BUILD)/libew.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
 
+# linked under a temporary name, so a program being run is never half-written
 $(BIN)/%: $(BUILD)/cmd/%.o $(BUILD)/libew.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libew.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $< $(BUILD)/libew.a $(LDLIBS)
+	mv -f $@.tmp $@
 
 $(BUILD)/unit-tests: $(UNITOBJ) $(BUILD)/libew.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(UNITOBJ) $(BUILD)/libew.a $(LDLIBS)

@@ -79,7 +79,7 @@ from_arguments(struct batch *b, const struct ew_check *check, char **args,
 		}
 		int c = ew_schema_col(s, field);
 		if (c < 0)
-			ew_strv_push(errs, ew_xasprintf("arguments: unknown field '%s' (see ew-data(5) for the columns)", field));
+			ew_strv_push(errs, ew_xasprintf("arguments: " EW_UNKNOWN_COLUMN, field));
 		else
 			ew_record_set(r, (size_t)c, value);
 		free(copy);

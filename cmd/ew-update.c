@@ -71,7 +71,7 @@ parse_args(struct job *j, const struct ew_schema *s, char **argv, int argc)
 		for (k = 0; fixed[k] && strcmp(fixed[k], field) != 0; k++)
 			;
 		if (c < 0)
-			ew_strv_push(&j->errs, ew_xasprintf("arguments: unknown field '%s' (see ew-data(5) for the columns)", field));
+			ew_strv_push(&j->errs, ew_xasprintf("arguments: " EW_UNKNOWN_COLUMN, field));
 		else if (fixed[k])
 			ew_strv_push(&j->errs, ew_xasprintf("arguments: field '%s' cannot be changed", field));
 		else {

@@ -15,13 +15,30 @@ const char *ew_progname = "ew";
 void
 ew_warn(const char *fmt, ...)
 {
+	struct ew_buf b = {0};
 	va_list ap;
 
-	fprintf(stderr, "%s: ", ew_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	ew_buf_vaddf(&b, fmt, ap);
 	va_end(ap);
+	/*
+	 * One message, one line: control characters from the input (or from
+	 * a library's message) are shown escaped, never sent to the terminal.
+	 */
+	fprintf(stderr, "%s: ", ew_progname);
+	for (size_t i = 0; i < b.len; i++) {
+		unsigned char c = (unsigned char)b.s[i];
+		if (c == '\n')
+			fputs("\\n", stderr);
+		else if (c == '\t')
+			fputs("\\t", stderr);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(stderr, "\\x%02x", c);
+		else
+			fputc(c, stderr);
+	}
 	fputc('\n', stderr);
+	ew_buf_free(&b);
 }
 
 int

@@ -106,7 +106,7 @@ read_header(struct ew_input *in, struct ew_err *e)
 			in->name, row->line);
 	for (size_t i = 0; i < row->n; i++)
 		if (in->map[i] < 0)
-			return ew_errf(e, "%s:%lu: unknown column '%s' (declare it in ew.conf as [record] extra-columns, or remove it)",
+			return ew_errf(e, "%s:%lu: " EW_UNKNOWN_COLUMN,
 				in->name, row->line, row->f[i]);
 	return 1;
 }
@@ -142,9 +142,16 @@ json_value(struct ew_input *in, struct ew_record *r, size_t c, jv v,
 	struct ew_err *e)
 {
 	switch (jv_get_kind(v)) {
-	case JV_KIND_STRING:
-		ew_record_setn(r, c, jv_string_value(v), (size_t)jv_string_length_bytes(jv_copy(v)));
+	case JV_KIND_STRING: {
+		size_t len = (size_t)jv_string_length_bytes(jv_copy(v));
+		if (memchr(jv_string_value(v), '\0', len)) {
+			jv_free(v);
+			return ew_errf(e, "%s:%lu: NUL character in '%s'", in->name,
+				in->lineno, in->schema->cols[c].name);
+		}
+		ew_record_setn(r, c, jv_string_value(v), len);
 		break;
+	}
 	case JV_KIND_NUMBER: {
 		jv s = jv_dump_string(jv_copy(v), 0);
 		ew_record_set(r, c, jv_string_value(s));
@@ -202,7 +209,7 @@ json_object(struct ew_input *in, jv obj, struct ew_record **rec,
 		jv key = jv_object_iter_key(obj, it);
 		int c = ew_schema_col(in->schema, jv_string_value(key));
 		if (c < 0)
-			rc = ew_errf(e, "%s:%lu: unknown column '%s' (declare it in ew.conf as [record] extra-columns, or remove it)",
+			rc = ew_errf(e, "%s:%lu: " EW_UNKNOWN_COLUMN,
 				in->name, in->lineno, jv_string_value(key));
 		else
 			rc = json_value(in, r, (size_t)c, jv_object_iter_value(obj, it), e);

@@ -1,6 +1,7 @@
 /* jqf.c - see jqf.h */
 #include "jqf.h"
 
+#include <errno.h>
 #include <jq.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -24,8 +25,10 @@ static void
 on_alarm(int sig)
 {
 	static const char msg[] =
-		"ew: jq program ran past its time limit (EW_JQ_TIMEOUT); stopped\n";
-	ssize_t r = write(2, msg, sizeof msg - 1);
+		": jq program ran past its time limit (EW_JQ_TIMEOUT); stopped\n";
+	const char *name = program_invocation_short_name;
+	ssize_t r = write(2, name, strlen(name));
+	r = write(2, msg, sizeof msg - 1);
 	(void)r;
 	(void)sig;
 	_exit(2);
@@ -182,9 +185,13 @@ ew_jq_new(const char *prog, struct ew_err *e)
 	q->limit_ms = secs * 1000;
 	signal(SIGALRM, on_alarm);
 	jq_set_attr(q->jq, jv_string("JQ_LIBRARY_PATH"), jv_array());
-	char *wrapped = ew_xasprintf("%s%s\n)", prelude, prog);
-	int ok = jq_compile(q->jq, wrapped);
-	free(wrapped);
+	/* alone first, so that errors speak of the user's own lines */
+	int ok = jq_compile(q->jq, prog);
+	if (ok) {
+		char *wrapped = ew_xasprintf("%s%s\n)", prelude, prog);
+		ok = jq_compile(q->jq, wrapped);
+		free(wrapped);
+	}
 	if (!ok) {
 		ew_errf(e, "invalid jq program '%s': %s", prog,
 			q->msg.len ? q->msg.s : "compile error");

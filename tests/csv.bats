@@ -21,72 +21,66 @@ setup() {
 	GEN=$BATS_FILE_TMPDIR/gen
 }
 
-# spectrum MODE NAME: feed case NAME to ew add (MODE raw or values, see
-# csvcheck.py spectrum-raw and spectrum-values) and check that ew list
-# --json and --format csv give back the values of the case's JSON.
+# spectrum NAME: feed csv-spectrum case NAME to ew add twice, as raw rows and
+# as one description per value (see csvcheck.py spectrum-raw and
+# spectrum-values), and check that ew list --json and --format csv give
+# back the values of the case's JSON.
 spectrum() {
-	local in=$GEN/$1-$2.csv exp=$GEN/$1-$2.json t=$BATS_TEST_TMPDIR
-	run -0 --separate-stderr ew add <"$in"
+	local t=$BATS_TEST_TMPDIR ids=()
+	run_split -0 ew add <"$GEN/raw-$1.csv"
 	assert_stderr_empty
-	printf '%s\n' "$output" >"$t/ids"
-	ew list --json "${lines[@]}" >"$t/out.json"
-	ew list --format csv "${lines[@]}" >"$t/out.csv"
-	run -0 "$PYTHON" "$CHECK" check "$exp" "$t/ids" json:"$t/out.json" csv:"$t/out.csv"
+	ids=("${lines[@]}")
+	run_split -0 ew add <"$GEN/values-$1.csv"
+	assert_stderr_empty
+	ids+=("${lines[@]}")
+	printf '%s\n' "${ids[@]}" >"$t/ids"
+	ew list --json "${ids[@]}" >"$t/out.json"
+	ew list --format csv "${ids[@]}" >"$t/out.csv"
+	run -0 "$PYTHON" "$CHECK" check "$GEN/both-$1.json" "$t/ids" json:"$t/out.json" csv:"$t/out.csv"
 }
 
 @test "csv-spectrum: comma_in_quotes is read as its JSON says, and its values round-trip as descriptions" {
-	spectrum raw comma_in_quotes
-	spectrum values comma_in_quotes
+	spectrum comma_in_quotes
 }
 
 @test "csv-spectrum: empty is read as its JSON says, and its values round-trip as descriptions" {
-	spectrum raw empty
-	spectrum values empty
+	spectrum empty
 }
 
 @test "csv-spectrum: empty_crlf is read as its JSON says (last line ends in a bare CR), and its values round-trip as descriptions" {
-	spectrum raw empty_crlf
-	spectrum values empty_crlf
+	spectrum empty_crlf
 }
 
 @test "csv-spectrum: escaped_quotes is read as its JSON says, and its values round-trip as descriptions" {
-	spectrum raw escaped_quotes
-	spectrum values escaped_quotes
+	spectrum escaped_quotes
 }
 
 @test "csv-spectrum: json is read as its JSON says, and its values round-trip as descriptions" {
-	spectrum raw json
-	spectrum values json
+	spectrum json
 }
 
 @test "csv-spectrum: newlines is read as its JSON says, and its values round-trip as descriptions" {
-	spectrum raw newlines
-	spectrum values newlines
+	spectrum newlines
 }
 
 @test "csv-spectrum: newlines_crlf is read as its JSON says (CRLF kept inside quotes), and its values round-trip as descriptions" {
-	spectrum raw newlines_crlf
-	spectrum values newlines_crlf
+	spectrum newlines_crlf
 }
 
 @test "csv-spectrum: quotes_and_newlines is read as its JSON says, and its values round-trip as descriptions" {
-	spectrum raw quotes_and_newlines
-	spectrum values quotes_and_newlines
+	spectrum quotes_and_newlines
 }
 
 @test "csv-spectrum: simple is read as its JSON says, and its values round-trip as descriptions" {
-	spectrum raw simple
-	spectrum values simple
+	spectrum simple
 }
 
 @test "csv-spectrum: simple_crlf is read as its JSON says, and its values round-trip as descriptions" {
-	spectrum raw simple_crlf
-	spectrum values simple_crlf
+	spectrum simple_crlf
 }
 
 @test "csv-spectrum: utf8 is read as its JSON says, and its values round-trip as descriptions" {
-	spectrum raw utf8
-	spectrum values utf8
+	spectrum utf8
 }
 
 @test "csv: the shards written for the csv-spectrum cases are canonical RFC 4180, sorted, LF-terminated" {
@@ -133,18 +127,18 @@ tricky_check() {
 
 @test "round trip: tricky values in CSV with CRLF line ends come back byte for byte" {
 	new_repo
-	run -0 --separate-stderr ew add <"$GEN/tricky.csv"
+	run_split -0 ew add <"$GEN/tricky.csv"
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/ids"
 	tricky_check
 }
 
 @test "round trip: tricky values in NDJSON, raw UTF-8 or \\u escapes, come back byte for byte" {
 	new_repo
-	run -0 --separate-stderr ew add <"$GEN/tricky.ndjson"
+	run_split -0 ew add <"$GEN/tricky.ndjson"
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/ids"
 	tricky_check
 	new_repo "$BATS_TEST_TMPDIR/repo2"
-	run -0 --separate-stderr ew add <"$GEN/tricky-ascii.ndjson"
+	run_split -0 ew add <"$GEN/tricky-ascii.ndjson"
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/ids"
 	tricky_check
 }
@@ -156,7 +150,7 @@ tricky_check() {
 	printf 'event_date,cercle,category\n2026-10-31,San,clash\n2025-01-01,Bla,threat\n' | ew add >/dev/null
 	new_repo "$BATS_TEST_TMPDIR/copy"
 	cd "$BATS_TEST_TMPDIR/repo"
-	EW_NOW=2026-11-28T18:00:00Z run -0 --separate-stderr bash -c 'ew list --format csv | ew add -C "$1"' _ "$BATS_TEST_TMPDIR/copy"
+	EW_NOW=2026-11-28T18:00:00Z run_split -0 bash -c 'ew list --format csv | ew add -C "$1"' _ "$BATS_TEST_TMPDIR/copy"
 	assert_equal "${#lines[@]}" 18
 	cmp <(ew list --format csv) <(ew list -C "$BATS_TEST_TMPDIR/copy" --format csv)
 	cmp <(ew list --json) <(ew list -C "$BATS_TEST_TMPDIR/copy" --json)
@@ -170,7 +164,7 @@ tricky_check() {
 	add_one latitude=13.123456 longitude=-5.5 severity=3 killed=4
 	new_repo "$BATS_TEST_TMPDIR/copy"
 	cd "$BATS_TEST_TMPDIR/repo"
-	run -0 --separate-stderr bash -c 'ew list --json | ew add -C "$1"' _ "$BATS_TEST_TMPDIR/copy"
+	run_split -0 bash -c 'ew list --json | ew add -C "$1"' _ "$BATS_TEST_TMPDIR/copy"
 	cmp <(ew list --format csv) <(ew list -C "$BATS_TEST_TMPDIR/copy" --format csv)
 	assert_equal "$(git -C "$BATS_TEST_TMPDIR/copy" ls-tree -r HEAD reports)" "$(git ls-tree -r HEAD reports)"
 	assert_clean_repo "$BATS_TEST_TMPDIR/copy"
@@ -181,7 +175,7 @@ tricky_check() {
 	add_one
 	ew list --format csv >"$IN"
 	save_snapshot
-	run -2 --separate-stderr ew add <"$IN"
+	run_split -2 ew add <"$IN"
 	assert_rejected "ew-add: stdin:2: id '$ADDED_ID' already exists"
 }
 

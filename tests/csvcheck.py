@@ -24,7 +24,8 @@ Subcommands (all files are byte-exact; text is UTF-8):
 
   spectrum-all DATA DIR
       spectrum-raw and spectrum-values for every case, into
-      DIR/raw-NAME.{csv,json} and DIR/values-NAME.{csv,json}.
+      DIR/raw-NAME.{csv,json} and DIR/values-NAME.{csv,json}, and both
+      expectations, raw then values, in DIR/both-NAME.json.
 
   check EXP IDS FORMAT:OUT...
       Check that each OUT (ew list output in FORMAT csv|tsv|json) holds, for
@@ -232,6 +233,11 @@ def spectrum_all(data, out):
         name = f[:-4]
         spectrum_raw(data, name, f"{out}/raw-{name}.csv", f"{out}/raw-{name}.json")
         spectrum_values(data, name, f"{out}/values-{name}.csv", f"{out}/values-{name}.json")
+        both = []
+        for kind in ("raw", "values"):
+            both += json.load(open(f"{out}/{kind}-{name}.json", encoding="utf-8"))
+        json.dump(both, open(f"{out}/both-{name}.json", "w", encoding="utf-8"),
+                  ensure_ascii=False)
 
 
 def canonical_field(v):

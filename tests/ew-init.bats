@@ -3,8 +3,15 @@
 
 load helpers
 
+# init_here: ew init -q a repository in $BATS_TEST_TMPDIR/repo and cd there
+# (new_repo may copy a template; these tests look at what ew init made).
+init_here() {
+	ew init -q "$BATS_TEST_TMPDIR/repo" || fail "ew init -q failed"
+	cd "$BATS_TEST_TMPDIR/repo"
+}
+
 @test "init: creates the repository files, commits them once, and says where" {
-	run -0 --separate-stderr ew init "$BATS_TEST_TMPDIR/segou"
+	run_split -0 ew init "$BATS_TEST_TMPDIR/segou"
 	assert_output "Initialised ew repository in $BATS_TEST_TMPDIR/segou"
 	assert_stderr_empty
 	cd "$BATS_TEST_TMPDIR/segou"
@@ -27,7 +34,7 @@ load helpers
 }
 
 @test "init: gazetteer, taxonomy, rules and settings are copied from the share directory" {
-	new_repo
+	init_here
 	cmp places.csv "$EW_SHAREDIR/places.csv"
 	cmp categories.csv "$EW_SHAREDIR/categories.csv"
 	cmp rules.conf "$EW_SHAREDIR/rules.conf"
@@ -37,7 +44,7 @@ load helpers
 }
 
 @test "init: .gitattributes sends shards and the alert log to the ew merge driver" {
-	new_repo
+	init_here
 	run -0 cat .gitattributes
 	assert_line 'reports/**/*.csv merge=ew'
 	assert_line 'alerts.csv merge=ew'
@@ -46,7 +53,7 @@ load helpers
 }
 
 @test "init: record files carry the ew merge attribute; no driver is registered yet" {
-	new_repo
+	init_here
 	run -0 git check-attr merge -- reports/2026/11.csv alerts.csv ew.conf
 	assert_output "reports/2026/11.csv: merge: ew
 alerts.csv: merge: ew
@@ -56,7 +63,7 @@ ew.conf: merge: unspecified"
 }
 
 @test "init: -q prints nothing" {
-	run -0 --separate-stderr ew init -q "$BATS_TEST_TMPDIR/segou"
+	run_split -0 ew init -q "$BATS_TEST_TMPDIR/segou"
 	assert_output ''
 	assert_stderr_empty
 }
@@ -86,10 +93,19 @@ ew.conf: merge: unspecified"
 	new_repo
 	add_one
 	save_snapshot
-	run -2 --separate-stderr ew init "$BATS_TEST_TMPDIR/repo"
+	run_split -2 ew init "$BATS_TEST_TMPDIR/repo"
 	assert_rejected "ew-init: '$BATS_TEST_TMPDIR/repo' is already an ew repository"
-	run -2 --separate-stderr ew init -q
+	run_split -2 ew init -q
 	assert_rejected "ew-init: '$BATS_TEST_TMPDIR/repo' is already an ew repository"
+}
+
+@test "init: a directory that already has an ew.conf is refused and left alone" {
+	mkdir "$BATS_TEST_TMPDIR/half"
+	echo '[ew]' >"$BATS_TEST_TMPDIR/half/ew.conf"
+	run_split -2 ew init "$BATS_TEST_TMPDIR/half"
+	assert_stdout_empty
+	assert_stderr "ew-init: '$BATS_TEST_TMPDIR/half' is already an ew repository"
+	assert_equal "$(ls -A "$BATS_TEST_TMPDIR/half")" ew.conf
 }
 
 @test "init: a git repository with commits is refused and left unchanged" {
@@ -99,7 +115,7 @@ ew.conf: merge: unspecified"
 	git add README
 	git commit -q -m 'first'
 	save_snapshot
-	run -2 --separate-stderr ew init -q .
+	run_split -2 ew init -q .
 	assert_stdout_empty
 	assert_stderr_regex '^ew-init: '
 	assert_repo_unchanged
@@ -128,14 +144,14 @@ ew.conf: merge: unspecified"
 @test "other tools: a directory that is not an ew repository gets the 'run ew init' error" {
 	mkdir "$BATS_TEST_TMPDIR/plain"
 	cd "$BATS_TEST_TMPDIR/plain"
-	run -2 --separate-stderr ew list
+	run_split -2 ew list
 	assert_stdout_empty
 	assert_stderr "ew-list: '$BATS_TEST_TMPDIR/plain' is not an ew repository (no ew.conf); run 'ew init' to create one"
-	run -2 --separate-stderr ew add event_date=2026-11-20 cercle=Niono category=attack
+	run_split -2 ew add event_date=2026-11-20 cercle=Niono category=attack
 	assert_stderr "ew-add: '$BATS_TEST_TMPDIR/plain' is not an ew repository (no ew.conf); run 'ew init' to create one"
-	run -2 --separate-stderr ew update 01JQ status=closed
+	run_split -2 ew update 01JQ status=closed
 	assert_stderr "ew-update: '$BATS_TEST_TMPDIR/plain' is not an ew repository (no ew.conf); run 'ew init' to create one"
-	run -2 --separate-stderr ew list -C "$BATS_TEST_TMPDIR/plain"
+	run_split -2 ew list -C "$BATS_TEST_TMPDIR/plain"
 	assert_stderr "ew-list: '$BATS_TEST_TMPDIR/plain' is not an ew repository (no ew.conf); run 'ew init' to create one"
 	assert_equal "$(ls -A)" ''
 }
@@ -143,9 +159,9 @@ ew.conf: merge: unspecified"
 @test "other tools: a git repository without ew.conf gets the 'run ew init' error" {
 	git init -q "$BATS_TEST_TMPDIR/gitonly"
 	cd "$BATS_TEST_TMPDIR/gitonly"
-	run -2 --separate-stderr ew list
+	run_split -2 ew list
 	assert_stderr "ew-list: '$BATS_TEST_TMPDIR/gitonly' is not an ew repository (no ew.conf); run 'ew init' to create one"
-	run -2 --separate-stderr env EW_DIR="$BATS_TEST_TMPDIR/gitonly" ew list -C "$BATS_TEST_TMPDIR/gitonly"
+	run_split -2 env EW_DIR="$BATS_TEST_TMPDIR/gitonly" ew list -C "$BATS_TEST_TMPDIR/gitonly"
 	assert_stderr_regex "^ew-list: '$BATS_TEST_TMPDIR/gitonly' is not an ew repository"
 }
 

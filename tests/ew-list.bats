@@ -51,7 +51,7 @@ expect_ids() {
 }
 
 @test "list: without filters prints every record as CSV, ordered by event_date then id" {
-	run -0 --separate-stderr ew list --fields id,event_date
+	run_split -0 ew list --fields id,event_date
 	assert_stderr_empty
 	assert_output "$(printf '%s\n' id,event_date $L6,2025-12-31 $L4,2026-10-15 $L2,2026-11-19 $L5,2026-11-22 $L1,2026-11-27 $L3,2026-11-28)"
 }
@@ -77,7 +77,7 @@ expect_ids() {
 }
 
 @test "list: --format table prints every selected record" {
-	run -0 --separate-stderr ew list --format table --cercle Niono
+	run_split -0 ew list --format table --cercle Niono
 	assert_output --partial $L1
 	assert_output --partial $L5
 	refute_output --partial $L2
@@ -102,11 +102,11 @@ expect_ids() {
 
 @test "list: a bad date in --since or --until is a usage error" {
 	for d in 2026-13-45 5x tomorrowish ''; do
-		run -2 --separate-stderr ew list --since "$d"
+		run_split -2 ew list --since "$d"
 		assert_stdout_empty
 		assert_stderr_regex '^ew-list: '
 	done
-	run -2 --separate-stderr ew list --until 2026-02-30
+	run_split -2 ew list --until 2026-02-30
 	assert_stderr_regex '^ew-list: '
 }
 
@@ -119,7 +119,7 @@ expect_ids() {
 }
 
 @test "list: an unknown --cercle is an error with a suggestion" {
-	run -2 --separate-stderr ew list --cercle Nionoo
+	run_split -2 ew list --cercle Nionoo
 	assert_stdout_empty
 	assert_stderr_regex "^ew-list: .*unknown cercle 'Nionoo' \(did you mean 'Niono'\?\)\$"
 }
@@ -132,7 +132,7 @@ expect_ids() {
 
 @test "list: --category selects one code; an unknown code is an error with a suggestion" {
 	expect_ids "$L5 $L1" --category attack
-	run -2 --separate-stderr ew list --category atack
+	run_split -2 ew list --category atack
 	assert_stdout_empty
 	assert_stderr_regex "^ew-list: .*unknown category 'atack' \(did you mean 'attack'\?\)\$"
 }
@@ -140,7 +140,7 @@ expect_ids() {
 @test "list: --min-severity keeps severities at or above N and drops empty ones" {
 	expect_ids "$L1 $L3" --min-severity 4
 	expect_ids "$L5 $L1 $L3" --min-severity 3
-	run -2 --separate-stderr ew list --min-severity high
+	run_split -2 ew list --min-severity high
 	assert_stdout_empty
 	assert_stderr_regex '^ew-list: '
 }
@@ -150,9 +150,9 @@ expect_ids() {
 	expect_ids "$L5" --status false
 	expect_ids "$L4 $L1" --sensitivity public
 	expect_ids "$L3" --sensitivity confidential
-	run -2 --separate-stderr ew list --status bogus
+	run_split -2 ew list --status bogus
 	assert_stderr_regex '^ew-list: '
-	run -2 --separate-stderr ew list --sensitivity secret
+	run_split -2 ew list --sensitivity secret
 	assert_stderr_regex '^ew-list: '
 }
 
@@ -184,27 +184,30 @@ expect_ids() {
 	run -1 ew list --where 'null'
 }
 
-@test "list: an invalid --where expression is an error" {
-	run -2 --separate-stderr ew list --where '.['
+@test "list: --where rejects invalid expressions and cannot import modules or read the environment" {
+	run_split -2 ew list --where '.['
 	assert_stdout_empty
 	assert_stderr_regex '^ew-list: '
-}
-
-@test "list: --where cannot import modules or read the environment" {
-	run -2 --separate-stderr ew list --where 'import "x" as x; true'
+	run_split -2 ew list --where 'import "x" as x; true'
 	assert_stdout_empty
-	run --separate-stderr ew list --fields id --where '(env | length) > 0'
+	run_split ew list --fields id --where '(env | length) > 0'
 	assert_no_crash
 	((status == 1 || status == 2)) || fail "env is visible to --where (exit $status): $output"
-	run --separate-stderr ew list --fields id --where '($ENV | length) > 0'
+	run_split ew list --fields id --where '($ENV | length) > 0'
 	assert_no_crash
 	((status == 1 || status == 2)) || fail "\$ENV is visible to --where (exit $status): $output"
+}
+
+@test "list: a --where expression that never ends is stopped with an error" {
+	EW_JQ_TIMEOUT=1 run_split -2 timeout 20 ew list --where 'def f: f; f'
+	assert_stdout_empty
+	assert_stderr_regex '^ew(-list)?: .*time limit'
 }
 
 @test "list: --fields prints those columns in that order" {
 	run -0 ew list --fields severity,id,cercle --category attack
 	assert_output "$(printf '%s\n' severity,id,cercle 3,$L5,Niono 4,$L1,Niono)"
-	run -2 --separate-stderr ew list --fields id,bogus
+	run_split -2 ew list --fields id,bogus
 	assert_stdout_empty
 	assert_stderr_regex "^ew-list: .*'bogus'"
 }
@@ -235,7 +238,7 @@ expect_ids() {
 }
 
 @test "list: CSV and TSV print the header and exit 1 when nothing matches" {
-	run -1 --separate-stderr ew list --category protest
+	run_split -1 ew list --category protest
 	assert_output "$EW_COLUMNS"
 	assert_stderr_empty
 	run -1 ew list --format tsv --fields id,cercle --category protest
@@ -247,7 +250,7 @@ expect_ids() {
 }
 
 @test "list: NDJSON output has one object per line, with numbers for numeric columns and the column order" {
-	run -0 --separate-stderr ew list --json
+	run_split -0 ew list --json
 	assert_equal "${#lines[@]}" 6
 	run -0 bash -c 'ew list --json | jq -c "[.id, .severity, .killed, .abducted, .displaced, .latitude, .longitude, .date_precision, .geo_precision]"'
 	assert_output "$(printf '%s\n' \
@@ -274,7 +277,7 @@ expect_ids() {
 }
 
 @test "list: an unknown --format is a usage error" {
-	run -2 --separate-stderr ew list --format xml
+	run_split -2 ew list --format xml
 	assert_stdout_empty
 	assert_stderr_regex '^ew-list: '
 }
@@ -288,7 +291,7 @@ expect_ids() {
 
 @test "list: '-' accepts a batch with only some columns, as ew add takes it" {
 	printf 'event_date,cercle,category\n2026-11-20,Niono,attack\n2026-11-21,San,clash\n' >"$IN"
-	run -0 --separate-stderr ew list --count --where '.category == "attack"' - <"$IN"
+	run_split -0 ew list --count --where '.category == "attack"' - <"$IN"
 	assert_output 1
 }
 

@@ -7,21 +7,29 @@ R1=01JQ1111111111111111111111
 R2=01JQ2222222222222222222222
 R3=01JQ2223333333333333333333
 
-setup() {
-	ew_common_setup
-	new_repo
-	cat >"$IN" <<-EOF
+setup_file() {
+	ew_environment "$BATS_FILE_TMPDIR"
+	ew init -q "$BATS_FILE_TMPDIR/fixture" || return 1
+	cat >"$BATS_FILE_TMPDIR/fixture.csv" <<-EOF
 		id,event_date,cercle,commune,category,severity,description
 		$R1,2026-11-20,Niono,Diabaly,attack,3,market attacked
 		$R2,2026-11-21,San,,clash,2,
 		$R3,2026-10-10,Macina,,threat,,threat letter
 	EOF
-	ew add <"$IN" >/dev/null || fail "could not add the fixture records"
-	save_snapshot
+	ew add -C "$BATS_FILE_TMPDIR/fixture" <"$BATS_FILE_TMPDIR/fixture.csv" >/dev/null || return 1
+	(cd "$BATS_FILE_TMPDIR/fixture" && repo_snapshot >"$BATS_FILE_TMPDIR/fixture.snapshot")
+}
+
+# Each test gets its own copy of the fixture repository.
+setup() {
+	ew_common_setup
+	cp -a "$BATS_FILE_TMPDIR/fixture" "$BATS_TEST_TMPDIR/repo"
+	cd "$BATS_TEST_TMPDIR/repo"
+	load_snapshot "$BATS_FILE_TMPDIR/fixture.snapshot"
 }
 
 @test "update: one field of one record: prints the id, one commit with trailers, updated_at set to now" {
-	EW_NOW=2026-11-28T13:00:00Z run -0 --separate-stderr ew update $R1 status=verified
+	EW_NOW=2026-11-28T13:00:00Z run_split -0 ew update $R1 status=verified
 	assert_output $R1
 	assert_stderr_empty
 	assert_equal "$(commit_count)" 3
@@ -42,23 +50,23 @@ setup() {
 }
 
 @test "update: a unique prefix, in lower case, names the record" {
-	run -0 --separate-stderr ew update 01jq1 severity=5
+	run_split -0 ew update 01jq1 severity=5
 	assert_output $R1
-	assert_equal "$(json_field $R1 severity)" 5
+	assert_field $R1 severity 5
 	run -0 ew update 01jq2223 severity=1
 	assert_output $R3
 	assert_clean_repo
 }
 
 @test "update: an ambiguous prefix is rejected and writes nothing" {
-	run -2 --separate-stderr ew update 01JQ222 status=closed
+	run_split -2 ew update 01JQ222 status=closed
 	assert_rejected_regex "^ew-update: ([a-z]+(:[0-9]+)?: )?'01JQ222' is ambiguous \(matches 2 records\)\$"
 }
 
 @test "update: an id that matches no record is rejected and writes nothing" {
-	run -2 --separate-stderr ew update 01JQ9 status=closed
+	run_split -2 ew update 01JQ9 status=closed
 	assert_rejected_regex "^ew-update: ([a-z]+(:[0-9]+)?: )?no record matches '01JQ9'\$"
-	run -2 --separate-stderr ew update $R1 01JQ9 status=closed
+	run_split -2 ew update $R1 01JQ9 status=closed
 	assert_rejected_regex "^ew-update: ([a-z]+(:[0-9]+)?: )?no record matches '01JQ9'\$"
 }
 
@@ -68,42 +76,42 @@ setup() {
 		id) v=01JQ9999999999999999999999 ;;
 		*) v=2026-11-01T00:00:00Z ;;
 		esac
-		run -2 --separate-stderr ew update $R1 "$f=$v"
+		run_split -2 ew update $R1 "$f=$v"
 		assert_rejected_msg_regex "^ew-update: ([a-z]+(:[0-9]+)?: )?field '$f' cannot be changed\$"
 	done
 	assert_repo_unchanged
 }
 
 @test "update: an unknown field is rejected" {
-	run -2 --separate-stderr ew update $R1 foo=1
+	run_split -2 ew update $R1 foo=1
 	assert_rejected_regex "^ew-update: .*unknown (column|field) 'foo'"
 }
 
 @test "update: an invalid value is rejected with the same message as ew add" {
-	run -2 --separate-stderr ew update $R1 severity=9
+	run_split -2 ew update $R1 severity=9
 	assert_rejected_msg_regex "^ew-update: .*invalid severity '9' \(expected an integer from 1 to 5\)\$"
-	run -2 --separate-stderr ew update $R1 killed=-1
+	run_split -2 ew update $R1 killed=-1
 	assert_rejected_msg_regex "^ew-update: .*invalid killed '-1' \(expected a whole number, 0 or more\)\$"
-	run -2 --separate-stderr ew update $R1 event_date=2023-02-30
+	run_split -2 ew update $R1 event_date=2023-02-30
 	assert_rejected_msg_regex "^ew-update: .*invalid event_date '2023-02-30' \(expected a date YYYY-MM-DD\)\$"
-	run -2 --separate-stderr ew update $R1 event_date=2026-12-01
+	run_split -2 ew update $R1 event_date=2026-12-01
 	assert_rejected_msg_regex "^ew-update: .*event_date '2026-12-01' is in the future\$"
-	run -2 --separate-stderr ew update $R1 category=atack
+	run_split -2 ew update $R1 category=atack
 	assert_rejected_msg_regex "^ew-update: .*unknown category 'atack' \(did you mean 'attack'\?\)\$"
-	run -2 --separate-stderr ew update $R1 "description=$(printf 'a\xffb')"
+	run_split -2 ew update $R1 "description=$(printf 'a\xffb')"
 	assert_rejected_msg_regex "^ew-update: .*invalid UTF-8 in description\$"
 	assert_repo_unchanged
 }
 
 @test "update: the whole record is checked again: a cercle that does not hold its commune is rejected" {
-	run -2 --separate-stderr ew update $R1 cercle=San
+	run_split -2 ew update $R1 cercle=San
 	assert_rejected_regex "^ew-update: .*commune 'Diabaly' is not in cercle 'San' \(it is in Niono\)\$"
 }
 
 @test "update: status=duplicate needs duplicate_of, which is not the record itself" {
-	run -2 --separate-stderr ew update $R1 status=duplicate
+	run_split -2 ew update $R1 status=duplicate
 	assert_rejected_regex "^ew-update: .*duplicate_of"
-	run -2 --separate-stderr ew update $R1 status=duplicate duplicate_of=$R1
+	run_split -2 ew update $R1 status=duplicate duplicate_of=$R1
 	assert_rejected_regex "^ew-update: .*duplicate"
 	run -0 ew update $R1 status=duplicate duplicate_of=$R2
 	assert_output $R1
@@ -115,25 +123,25 @@ setup() {
 
 @test "update: place names are stored canonically" {
 	run -0 ew update $R2 cercle=massina
-	assert_equal "$(json_field $R2 cercle)" Macina
+	assert_field $R2 cercle Macina
 	run -0 ew update $R2 'commune=kokry centre'
-	assert_equal "$(json_field $R2 commune)" 'Kokry centre'
+	assert_field $R2 commune 'Kokry centre'
 	assert_clean_repo
 }
 
 @test "update: a value equal to the current one (even spelt differently) is no change" {
-	run -0 --separate-stderr ew update $R1 status=new
+	run_split -0 ew update $R1 status=new
 	assert_stderr 'ew-update: nothing to change'
 	assert_stdout_empty
 	assert_repo_unchanged
-	run -0 --separate-stderr ew update $R1 cercle=niono severity=3
+	run_split -0 ew update $R1 cercle=niono severity=3
 	assert_stderr 'ew-update: nothing to change'
 	assert_stdout_empty
 	assert_repo_unchanged
 }
 
 @test "update: a new event_date in another month moves the record to that shard" {
-	run -0 --separate-stderr ew update $R1 event_date=2026-10-03
+	run_split -0 ew update $R1 event_date=2026-10-03
 	assert_output $R1
 	run -0 git show HEAD:reports/2026/11.csv
 	refute_output --partial $R1
@@ -164,7 +172,7 @@ setup() {
 }
 
 @test "update: several ids are updated in one commit" {
-	run -0 --separate-stderr ew update $R1 $R3 status=closed
+	run_split -0 ew update $R1 $R3 status=closed
 	assert_output "$(printf '%s\n' $R1 $R3)"
 	assert_equal "$(commit_count)" 3
 	assert_equal "$(head_message)" "$(printf 'Update 2 reports (status)\n\nEw-Action: update\nEw-Record: %s\nEw-Record: %s' $R1 $R3)"
@@ -174,7 +182,7 @@ setup() {
 
 @test "update: with no id on the command line the ids are read from stdin" {
 	printf '%s\n%s\n' $R1 $R2 >"$IN"
-	run -0 --separate-stderr ew update status=verified <"$IN"
+	run_split -0 ew update status=verified <"$IN"
 	assert_output "$(printf '%s\n' $R1 $R2)"
 	assert_equal "$(list_ids --status verified)" "$(printf '%s\n' $R1 $R2)"
 	assert_equal "$(head_message | head -1)" 'Update 2 reports (status)'
@@ -183,14 +191,14 @@ setup() {
 
 @test "update: '-' reads the ids from stdin, as ew list --fields id prints them" {
 	ew list --cercle Niono --fields id | tail -n +2 >"$IN"
-	run -0 --separate-stderr ew update - status=closed <"$IN"
+	run_split -0 ew update - status=closed <"$IN"
 	assert_output $R1
 	assert_equal "$(list_ids --status closed)" $R1
 	assert_clean_repo
 }
 
 @test "update: -n checks and prints the ids but writes nothing" {
-	run -0 --separate-stderr ew update -n $R1 status=verified
+	run_split -0 ew update -n $R1 status=verified
 	assert_output $R1
 	assert_repo_unchanged
 }
@@ -228,7 +236,7 @@ setup() {
 }
 
 @test "update: ids without any FIELD=VALUE is a usage error" {
-	run -2 --separate-stderr ew update $R1
+	run_split -2 ew update $R1
 	assert_stdout_empty
 	[[ -n $stderr ]] || fail "no message on stderr"
 	assert_repo_unchanged

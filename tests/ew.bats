@@ -17,7 +17,7 @@ usage_re() {
 @test "ew: every program prints its usage on stdout for -h and --help and exits 0" {
 	for p in "${PROGRAMS[@]}"; do
 		for opt in -h --help; do
-			run -0 --separate-stderr "$p" "$opt"
+			run_split -0 "$p" "$opt"
 			assert_stderr_empty
 			assert_output --regexp "^$(usage_re "$p")"
 		done
@@ -25,11 +25,11 @@ usage_re() {
 }
 
 @test "ew: every program prints 'PROG (ew) VERSION' for --version, the same version everywhere" {
-	run -0 --separate-stderr ew --version
+	run_split -0 ew --version
 	assert_output --regexp '^ew \(ew\) [0-9][^ ]*$'
 	version=${output#ew (ew) }
 	for p in "${PROGRAMS[@]}"; do
-		run -0 --separate-stderr "$p" --version
+		run_split -0 "$p" --version
 		assert_output "$p (ew) $version"
 		assert_stderr_empty
 	done
@@ -37,7 +37,7 @@ usage_re() {
 
 @test "ew: an unknown option is a usage error: usage on stderr, exit 2" {
 	for p in "${PROGRAMS[@]}"; do
-		run -2 --separate-stderr "$p" --no-such-option
+		run_split -2 "$p" --no-such-option
 		assert_stdout_empty
 		assert_stderr_regex "$(usage_re "$p")"
 	done
@@ -52,31 +52,31 @@ usage_re() {
 }
 
 @test "ew: an unknown command is an error naming it, exit 2" {
-	run -2 --separate-stderr ew foo
+	run_split -2 ew foo
 	assert_stdout_empty
 	assert_stderr "ew: 'foo' is not an ew command; see 'ew --help'"
-	run -2 --separate-stderr ew -C "$BATS_TEST_TMPDIR" frobnicate --x
+	run_split -2 ew -C "$BATS_TEST_TMPDIR" frobnicate --x
 	assert_stderr "ew: 'frobnicate' is not an ew command; see 'ew --help'"
 }
 
 @test "ew: no command is a usage error" {
-	run -2 --separate-stderr ew
+	run_split -2 ew
 	assert_stdout_empty
 	assert_stderr_regex '[Uu]sage: ew '
 }
 
 @test "ew: 'ew add …' does what 'ew-add …' does" {
 	new_repo
-	run -0 --separate-stderr ew add event_date=2026-11-20 cercle=Niono category=attack
+	run_split -0 ew add event_date=2026-11-20 cercle=Niono category=attack
 	a=$output
-	run -0 --separate-stderr ew-add event_date=2026-11-20 cercle=Niono category=attack
+	run_split -0 ew-add event_date=2026-11-20 cercle=Niono category=attack
 	b=$output
 	assert_equal "$(list_ids)" "$(printf '%s\n' "$a" "$b" | LC_ALL=C sort)"
 	assert_equal "$(ew list --fields event_date,cercle,category "$a" | tail -1)" "$(ew-list --fields event_date,cercle,category "$b" | tail -1)"
 	save_snapshot
-	run -2 --separate-stderr ew add event_date=2026-11-20 cercle=Nionoo category=attack
+	run_split -2 ew add event_date=2026-11-20 cercle=Nionoo category=attack
 	via_ew=("$status" "$output" "$stderr")
-	run -2 --separate-stderr ew-add event_date=2026-11-20 cercle=Nionoo category=attack
+	run_split -2 ew-add event_date=2026-11-20 cercle=Nionoo category=attack
 	assert_equal "${via_ew[*]}" "$status $output $stderr"
 	assert_repo_unchanged
 	assert_equal "$(ew list)" "$(ew-list)"
@@ -94,7 +94,7 @@ usage_re() {
 	add_one
 	run -0 ew list --count
 	assert_output 1
-	run -2 --separate-stderr ew list --format xml
+	run_split -2 ew list --format xml
 	assert_stdout_empty
 }
 
@@ -113,7 +113,7 @@ usage_re() {
 	mkdir "$BATS_TEST_TMPDIR/ext"
 	printf '#!/bin/sh\nprintf "[%%s]" "$@"\necho\nexit 3\n' >"$BATS_TEST_TMPDIR/ext/ew-hello"
 	chmod +x "$BATS_TEST_TMPDIR/ext/ew-hello"
-	PATH=$PATH:$BATS_TEST_TMPDIR/ext run -3 --separate-stderr ew hello 'a b' '' c=d
+	PATH=$PATH:$BATS_TEST_TMPDIR/ext run_split -3 ew hello 'a b' '' c=d
 	assert_output '[a b][][c=d]'
 }
 
@@ -128,10 +128,10 @@ usage_re() {
 
 @test "ew: 'ew help COMMAND' shows the manual page and exits 0" {
 	command -v man >/dev/null || skip "man is not installed"
-	run -0 --separate-stderr ew help add
+	run_split -0 ew help add
 	assert_output --partial 'ew-add'
 	assert_output --partial 'FIELD=VALUE'
-	run -0 --separate-stderr ew help list
+	run_split -0 ew help list
 	assert_output --partial 'ew-list'
 }
 

@@ -10,9 +10,9 @@
 bats_require_minimum_version 1.5.0
 
 # bats-support and bats-assert.  Their load.bash files run $(dirname ...)
-# once per file they source, fifteen forks per test (~0.2 s on a busy
-# machine, half a minute for the suite); source the same files directly
-# when the Debian layout is there.
+# for each file they source: fifteen forks per test, ~0.2 s on a slow VM,
+# half a minute for the suite.  Source the same files directly when the
+# Debian layout is there.
 if [[ -f /usr/lib/bats/bats-support/src/output.bash &&
 	-f /usr/lib/bats/bats-assert/src/assert.bash ]]; then
 	for _ew_f in /usr/lib/bats/bats-support/src/{output,error,lang}.bash \
@@ -26,7 +26,6 @@ else
 fi
 
 EW_PROJECT_DIR=${BATS_TEST_DIRNAME%/*}
-EW_TEST_DATA=$BATS_TEST_DIRNAME/data
 
 # The "now" of every test: a Saturday.  Today is 2026-11-28, tomorrow (the
 # latest event_date accepted) is 2026-11-29.
@@ -46,16 +45,21 @@ else
 	PYTHON=python3
 fi
 
-# ew_environment BASE: sanitise the environment, with HOME in BASE/home.
+# ew_environment BASE: sanitise the environment, with BASE as HOME.
 ew_environment() {
 	local base=$1 v
 	for v in ${!GIT_@}; do
 		unset "$v"
 	done
-	unset EW_DIR EW_AUTHOR
+	# every EW_* but those that choose what is tested
+	for v in ${!EW_@}; do
+		case $v in
+		EW_BIN | EW_SHAREDIR | EW_SKIP_INSTALL_TEST | EW_PROJECT_DIR | EW_TEST_* | EW_COLUMNS) ;;
+		*) unset "$v" ;;
+		esac
+	done
 	export GIT_CONFIG_NOSYSTEM=1
-	export HOME=$base/home
-	mkdir -p "$HOME"
+	export HOME=$base
 	unset XDG_CONFIG_HOME
 	printf '%s\n' '[user]' '	name = Test Operator' '	email = ops@example.org' \
 		'[init]' '	defaultBranch = main' >"$HOME/.gitconfig"
@@ -68,6 +72,8 @@ ew_environment() {
 	fi
 	export PATH
 	export LC_ALL=C.UTF-8
+	# Far from UTC (UTC+14): "today" must be the UTC date of EW_NOW.
+	export TZ=Pacific/Kiritimati
 	export MANPAGER=cat PAGER=cat
 }
 
@@ -81,13 +87,17 @@ setup() {
 	ew_common_setup
 }
 
-# new_repo [DIR]: ew init -q a repository (default $BATS_TEST_TMPDIR/repo)
-# and cd into it.
+# new_repo [DIR]: a fresh ew repository in DIR (default
+# $BATS_TEST_TMPDIR/repo), and cd there.  The first call in a file runs
+# 'ew init -q' into $BATS_FILE_TMPDIR/template; later calls copy that
+# (cp -a is a third of the cost of ew init, and ew-init.bats tests ew init).
 new_repo() {
-	local dir=${1:-$BATS_TEST_TMPDIR/repo}
-	ew init -q "$dir" || fail "new_repo: 'ew init -q $dir' failed"
+	local dir=${1:-$BATS_TEST_TMPDIR/repo} tpl=$BATS_FILE_TMPDIR/template
+	if [[ ! -f $tpl/ew.conf ]]; then
+		ew init -q "$tpl" || fail "new_repo: 'ew init -q $tpl' failed"
+	fi
+	cp -a "$tpl" "$dir" || fail "new_repo: cannot copy $tpl to $dir"
 	cd "$dir" || return 1
-	[[ -f ew.conf ]] || fail "new_repo: $dir has no ew.conf after ew init"
 }
 
 # head_commit [DIR]: the commit id of HEAD.
@@ -124,21 +134,22 @@ add_one() {
 # assert_clean_repo [DIR]: the work tree and index match HEAD, and the
 # repository passes git fsck --strict.
 assert_clean_repo() {
-	local dir=${1:-.} st
-	st=$(git -C "$dir" status --porcelain --untracked-files=all) ||
+	local dir=${1:-.} st= fsck= rc=0 f=$BATS_TEST_TMPDIR/.clean
+	git -C "$dir" status --porcelain --untracked-files=all >"$f" ||
 		fail "git status failed in $dir"
+	IFS= read -r -d '' st <"$f" || true
 	[[ -z $st ]] || fail "$(printf 'git status --porcelain is not empty:\n%s' "$st")"
-	local fsck rc=0
-	fsck=$(git -C "$dir" fsck --strict --no-progress 2>&1) || rc=$?
+	git -C "$dir" fsck --strict --no-progress >"$f" 2>&1 || rc=$?
+	IFS= read -r -d '' fsck <"$f" || true
 	((rc == 0)) || fail "$(printf 'git fsck --strict exited %s:\n%s' "$rc" "$fsck")"
-	if grep -Eiq 'error|warning|missing|broken|bad|invalid|corrupt' <<<"$fsck"; then
+	if [[ ${fsck,,} =~ error|warning|missing|broken|bad|invalid|corrupt ]]; then
 		fail "$(printf 'git fsck --strict reported problems:\n%s' "$fsck")"
 	fi
 }
 
-# repo_snapshot: HEAD, the index and the work tree as git status sees them,
-# then every path of the work tree, with the SHA-256 of each file: what a
-# failing command must leave as it found it.  (Globs, not find, and files,
+# repo_snapshot: HEAD (the "# branch.oid" line), the index and the work
+# tree as git status sees them, then every path of the work tree, with the
+# SHA-256 of each file: what a failing command must leave as it found it.  (Globs, not find, and files,
 # not $(...): every fork counts when a suite takes hundreds of snapshots.)
 repo_snapshot() {
 	local - p
@@ -155,12 +166,20 @@ repo_snapshot() {
 	((${#files[@]} == 0)) || sha256sum -- "${files[@]}"
 }
 
-# save_snapshot / assert_repo_unchanged: compare the repository in the
-# current directory before and after a command.
+# save_snapshot [FILE] / assert_repo_unchanged: compare the repository in
+# the current directory before and after a command.  With FILE, the
+# snapshot is also kept there; load_snapshot FILE takes it back (for
+# repositories that are copies of one another, or shared by a file's tests).
 save_snapshot() {
-	repo_snapshot >"$BATS_TEST_TMPDIR/.snapshot" || fail "save_snapshot: git status failed"
+	local f=${1:-$BATS_TEST_TMPDIR/.snapshot}
+	repo_snapshot >"$f" || fail "save_snapshot: git status failed"
+	load_snapshot "$f"
+}
+
+load_snapshot() {
 	EW_SNAPSHOT=
-	IFS= read -r -d '' EW_SNAPSHOT <"$BATS_TEST_TMPDIR/.snapshot" || true
+	IFS= read -r -d '' EW_SNAPSHOT <"$1" || true
+	[[ $1 == "$BATS_TEST_TMPDIR/.snapshot" ]] || printf '%s' "$EW_SNAPSHOT" >"$BATS_TEST_TMPDIR/.snapshot"
 }
 
 assert_repo_unchanged() {
@@ -174,12 +193,45 @@ assert_repo_unchanged() {
 	fi
 }
 
+# run_split [-N] CMD...: what bats' 'run [-N] --separate-stderr CMD...'
+# does, without its subshell and mktemp (a third of the cost; this suite
+# runs several hundred commands): sets $status, $output and $lines (stdout,
+# trailing newlines dropped, $lines without empty lines, as run does), and
+# $stderr and $stderr_lines.  With -N the test fails unless CMD exits with
+# exactly N, so a crash is never taken for an expected failure.  stdin is
+# the caller's: run_split -2 ew add <file.
+run_split() {
+	local want= o=$BATS_TEST_TMPDIR/.run.out e=$BATS_TEST_TMPDIR/.run.err l
+	if [[ $1 =~ ^-([0-9]+)$ ]]; then
+		want=${BASH_REMATCH[1]}
+		shift
+	fi
+	status=0
+	"$@" >"$o" 2>"$e" || status=$?
+	output= stderr=
+	IFS= read -r -d '' output <"$o" || true
+	IFS= read -r -d '' stderr <"$e" || true
+	while [[ $output == *$'\n' ]]; do output=${output%$'\n'}; done
+	while [[ $stderr == *$'\n' ]]; do stderr=${stderr%$'\n'}; done
+	lines=() stderr_lines=()
+	while IFS= read -r l || [[ -n $l ]]; do
+		[[ -z $l ]] || lines+=("$l")
+	done <"$o"
+	while IFS= read -r l || [[ -n $l ]]; do
+		[[ -z $l ]] || stderr_lines+=("$l")
+	done <"$e"
+	if [[ -n $want ]] && ((status != want)); then
+		fail "$(printf '%s\nexited %s, expected %s\n-- stdout --\n%s\n-- stderr --\n%s' \
+			"${*@Q}" "$status" "$want" "$output" "$stderr")"
+	fi
+}
+
 # assert_no_crash: $status is not a signal death (>= 128).
 assert_no_crash() {
 	((status < 128)) || fail "the program crashed: exit status $status"
 }
 
-# With 'run --separate-stderr': assertions on $stderr.
+# After run_split (or 'run --separate-stderr'): assertions on $stderr.
 assert_stderr() {
 	assert_equal "$stderr" "$1"
 }
@@ -197,9 +249,9 @@ assert_stdout_empty() {
 	[[ -z $output ]] || fail "$(printf 'stdout is not empty:\n%s' "$output")"
 }
 
-# assert_rejected MESSAGE: the last 'run -2 --separate-stderr' printed
+# assert_rejected MESSAGE: the last 'run_split -2' printed
 # nothing on stdout, left the repository as save_snapshot found it, and
-# printed exactly MESSAGE (one line a error) on stderr.
+# printed exactly MESSAGE (one line per error) on stderr.
 assert_rejected() {
 	assert_stdout_empty
 	assert_repo_unchanged
@@ -234,6 +286,16 @@ json_field() {
 	ew list --json "$1" | jq -r --arg f "$2" '.[$f]'
 }
 
+# assert_field ID FIELD VALUE: record ID has VALUE in FIELD, as ew list
+# --format tsv prints it (one command, no jq: this runs often).
+assert_field() {
+	local f=$BATS_TEST_TMPDIR/.field out= rc=0
+	ew list --format tsv --fields "$2" "$1" >"$f" || rc=$?
+	IFS= read -r -d '' out <"$f" || true
+	out=${out%$'\n'}
+	assert_equal "$rc:$out" "0:$2"$'\n'"$3"
+}
+
 # csv_field FIELD < CSV: the value of FIELD in every record of the CSV on
 # stdin, written raw (no newline added) and NUL-terminated.
 csv_field() {
@@ -245,12 +307,5 @@ for r in rows:
 ' "$1"
 }
 
-# py SCRIPT [ARGS...]: run a python snippet.
-py() {
-	local script=$1
-	shift
-	"$PYTHON" -c "$script" "$@"
-}
-
 # $IN: a scratch input file outside the repository.
-IN=${BATS_TEST_TMPDIR:-/tmp}/input
+IN=${BATS_TEST_TMPDIR:-$BATS_FILE_TMPDIR}/input
