@@ -56,8 +56,9 @@ is_decimal(const char *s, double lo, double hi)
 }
 
 /*
- * Rewrites a valid decimal in its plain form, which is also a JSON
- * number: no '+', no leading zeros, no trailing '.' ("+014." -> "14").
+ * Rewrites a valid decimal in its shortest plain form, which is also how
+ * JSON writes the number, so every way in stores the same bytes: no '+',
+ * no leading or trailing zeros, no trailing '.' ("+014.50" -> "14.5").
  */
 static void
 canonical_decimal(struct ew_record *r, size_t col)
@@ -73,20 +74,21 @@ canonical_decimal(struct ew_record *r, size_t col)
 	const char *dot = strchr(s, '.');
 	size_t ilen = dot ? (size_t)(dot - s) : strlen(s);
 	const char *frac = dot ? dot + 1 : "";
+	size_t flen = strlen(frac);
+	while (flen && frac[flen - 1] == '0')
+		flen--;
 	int zero = 1;
 	for (size_t i = 0; i < ilen; i++)
 		zero &= s[i] == '0';
-	for (const char *f = frac; *f; f++)
-		zero &= *f == '0';
-	if (neg && !zero)
+	if (neg && !(zero && flen == 0))
 		ew_buf_addc(&b, '-');
 	if (ilen)
 		ew_buf_add(&b, s, ilen);
 	else
 		ew_buf_addc(&b, '0');
-	if (*frac) {
+	if (flen) {
 		ew_buf_addc(&b, '.');
-		ew_buf_adds(&b, frac);
+		ew_buf_add(&b, frac, flen);
 	}
 	ew_record_set(r, col, b.s);
 	ew_buf_free(&b);
@@ -307,6 +309,8 @@ check_places(struct ctx *x, int defaults)
 		if (*src->lat && *src->lon) {
 			ew_record_set(r, EW_C_LATITUDE, src->lat);
 			ew_record_set(r, EW_C_LONGITUDE, src->lon);
+			check_value(x, EW_C_LATITUDE); /* and canonical form */
+			check_value(x, EW_C_LONGITUDE);
 			if (!*r->v[EW_C_GEO_PRECISION])
 				ew_record_set(r, EW_C_GEO_PRECISION, src == commune ? "2" : "3");
 		}

@@ -162,12 +162,28 @@ tricky_check() {
 	new_repo
 	ew add <"$GEN/tricky.ndjson" >/dev/null
 	add_one latitude=13.123456 longitude=-5.5 severity=3 killed=4
+	# coordinates from the gazetteer (San: 13.30,-4.90) and unusual spellings
+	add_one cercle=San
+	add_one latitude=+014.50 longitude=-005.0 severity=03
 	new_repo "$BATS_TEST_TMPDIR/copy"
 	cd "$BATS_TEST_TMPDIR/repo"
 	run_split -0 bash -c 'ew list --json | ew add -C "$1"' _ "$BATS_TEST_TMPDIR/copy"
 	cmp <(ew list --format csv) <(ew list -C "$BATS_TEST_TMPDIR/copy" --format csv)
 	assert_equal "$(git -C "$BATS_TEST_TMPDIR/copy" ls-tree -r HEAD reports)" "$(git ls-tree -r HEAD reports)"
 	assert_clean_repo "$BATS_TEST_TMPDIR/copy"
+}
+
+@test "csv: numbers are stored in their shortest plain form, the form JSON gives back" {
+	new_repo
+	id=$(ew add event_date=2026-11-20 cercle=San category=attack severity=05 killed=007)
+	id2=$(ew add event_date=2026-11-20 cercle=Bla category=attack latitude=+014.50 longitude=-0.0 injured=-0)
+	run -0 ew list --fields latitude,longitude,geo_precision,severity,killed "$id"
+	assert_output "latitude,longitude,geo_precision,severity,killed
+13.3,-4.9,3,5,7"
+	run -0 ew list --fields latitude,longitude,geo_precision,injured "$id2"
+	assert_output "latitude,longitude,geo_precision,injured
+14.5,0,1,0"
+	assert_clean_repo
 }
 
 @test "round trip: importing the same records again is refused (ids already exist)" {
