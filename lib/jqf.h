@@ -4,8 +4,9 @@
  * Programs are user input and treated as untrusted: modules (import,
  * include), the environment ($ENV, env) and input/debug builtins are
  * refused before compiling (and redefined as errors, should one slip
- * past). One run may take EW_JQ_TIMEOUT seconds (default 10); past that
- * the process reports it and exits with status 2, since libjq cannot be
+ * past). One run may take EW_JQ_TIMEOUT seconds (default 10, measured in
+ * whole seconds by a SIGALRM clock the first run starts); past that the
+ * process reports it and exits with status 2, since libjq cannot be
  * interrupted. Its memory is not bounded.
  */
 #ifndef EW_JQF_H
