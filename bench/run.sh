@@ -47,6 +47,7 @@ ${CC:-cc} -O2 -std=c11 -Wall -Wextra -o "$out/gen" bench/gen.c ||
 	die "cannot build bench/gen.c"
 
 rows=()      # the table rows, in order
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 tmp=$out/tmp.$$
 trap 'rm -f "$tmp".*' EXIT
 
@@ -56,7 +57,8 @@ median() { sort -n | awk '{v[NR] = $1} END {
 
 # measure OK_STATUSES NRUNS CMD... : runs CMD NRUNS times (after one
 # untimed warm-up when NRUNS > 1), stdout to /dev/null; sets ms (median
-# wall time) and rss (highest peak RSS in KiB).  A run whose exit status
+# wall time), lo and hi (fastest and slowest) and rss (highest peak RSS
+# in KiB).  A run whose exit status
 # is not in OK_STATUSES stops the benchmark.
 measure() {
 	local ok=$1 n=$2 i t0 t1 st
@@ -75,13 +77,22 @@ measure() {
 		times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", (b - a) * 1000}')")
 		rsss+=("$(tail -n 1 "$tmp.rss")")
 	done
-	ms=$(printf '%s\n' "${times[@]}" | median)
+	spread "${times[@]}"
 	rss=$(printf '%s\n' "${rsss[@]}" | sort -n | tail -n 1)
 }
 
-row() { # case N runs ms rss note
-	rows+=("| $1 | $2 | $3 | $4 | $5 | $6 |")
-	say "  $1: $4 ms, $5 KiB ($6)"
+# spread MS... : sets ms (the median), lo and hi
+spread() {
+	ms=$(printf '%s\n' "$@" | median)
+	lo=$(printf '%s\n' "$@" | sort -n | head -n 1)
+	hi=$(printf '%s\n' "$@" | sort -n | tail -n 1)
+}
+
+row() { # case N runs note  (and ms lo hi rss from measure)
+	local range="$lo–$hi"
+	[ "$3" -gt 1 ] || range=
+	rows+=("| $1 | $2 | $3 | $ms | $range | $rss | $4 |")
+	say "  $1: $ms ms ($range), $rss KiB ($4)"
 }
 
 # expect WHAT GOT WANT
@@ -113,7 +124,7 @@ for n in $sizes; do
 
 	# Bulk import, once: it is the set-up, timed for the record.
 	measure 0 1 "$ew" add <"$csv"
-	row "bulk import: ew add < gen.csv" "$n" 1 "$ms" "$rss" "one commit of $n records"
+	row "bulk import: ew add < gen.csv" "$n" 1 "one commit of $n records"
 	clean_tree "$repo" "the import"
 	expect "records after import" "$("$ew" list --count)" "$n"
 
@@ -129,7 +140,8 @@ for n in $sizes; do
 		times+=("$ms")
 		if [ "$rss" -gt "$max_rss" ]; then max_rss=$rss; fi
 	done
-	ms=$(printf '%s\n' "${times[@]}" | median)
+	spread "${times[@]}"
+	rss=$max_rss
 	clean_tree "$repo" "the single adds"
 	expect "records after the single adds" "$("$ew" list --count)" $((n + runs))
 	expect "records on $add_date" "$("$ew" list --since $add_date --until $add_date --count)" \
@@ -138,13 +150,13 @@ for n in $sizes; do
 	case $first in "Add report "*"(armed-presence, Niono, severity 2)") ;;
 		*) die "unexpected commit subject: $first" ;; esac
 	shard=$("$ew" list --since "${add_date%-*}-01" --until "${add_date%-*}-31" --count)
-	row "ew add one record" "$n" "$runs" "$ms" "$max_rss" \
+	row "ew add one record" "$n" "$runs" \
 		"$add_shard: $((shard - runs)) records before, $shard after"
 	total=$((n + runs))
 
 	# Full scan.
 	measure 0 "$runs" "$ew" list
-	row "ew list (full scan, CSV out)" "$n" "$runs" "$ms" "$rss" "$total records"
+	row "ew list (full scan, CSV out)" "$n" "$runs" "$total records"
 	expect "ew list lines" "$("$ew" list --format json | wc -l)" "$total"
 
 	# Native filters, and the same selection through jq (the records
@@ -152,11 +164,11 @@ for n in $sizes; do
 	want=$(pycount "$csv" "r['cercle'] == 'Niono' and r['severity'] != '' and int(r['severity']) >= 4")
 	ok="0"; [ "$want" -eq 0 ] && ok="1"
 	measure "$ok" "$runs" "$ew" list --cercle Niono --min-severity 4
-	row "ew list --cercle Niono --min-severity 4" "$n" "$runs" "$ms" "$rss" "$want match"
+	row "ew list --cercle Niono --min-severity 4" "$n" "$runs" "$want match"
 	expect "--cercle Niono --min-severity 4" \
 		"$("$ew" list --cercle Niono --min-severity 4 --count || :)" "$want"
 	measure "$ok" "$runs" "$ew" list --where '.severity >= 4 and .cercle == "Niono"'
-	row "ew list --where '.severity >= 4 and .cercle == \"Niono\"'" "$n" "$runs" "$ms" "$rss" "$want match"
+	row "ew list --where '.severity >= 4 and .cercle == \"Niono\"'" "$n" "$runs" "$want match"
 	expect "--where" \
 		"$("$ew" list --where '.severity >= 4 and .cercle == "Niono"' --count || :)" "$want"
 
@@ -164,16 +176,16 @@ for n in $sizes; do
 	want=$(pycount "$csv" "r['event_date'] >= '2026-01-01'")
 	ok="0"; [ "$want" -eq 0 ] && ok="1"
 	measure "$ok" "$runs" "$ew" list --since 2026-01-01
-	row "ew list --since 2026-01-01" "$n" "$runs" "$ms" "$rss" "$want match"
+	row "ew list --since 2026-01-01" "$n" "$runs" "$want match"
 	expect "--since 2026-01-01" "$("$ew" list --since 2026-01-01 --count || :)" "$want"
 
 	cd "$top"
 done
 
 {
-	printf '%s\n\n' "ew benchmark: $(date -u +%Y-%m-%dT%H:%MZ), seed $seed, $per_month records a month, $runs runs, wall time median, peak RSS the highest of the runs"
-	printf '%s\n' "| case | N | runs | median ms | peak RSS KiB | notes |"
-	printf '%s\n' "|---|---:|---:|---:|---:|---|"
+	printf '%s\n\n' "ew benchmark: $(date -u +%Y-%m-%dT%H:%MZ), seed $seed, $per_month records a month, $runs runs; wall time: the median and the range of the runs; peak RSS: the highest of the runs; load average before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+	printf '%s\n' "| case | N | runs | median ms | min–max ms | peak RSS KiB | notes |"
+	printf '%s\n' "|---|---:|---:|---:|---:|---:|---|"
 	printf '%s\n' "${rows[@]}"
 } >"$out/results.md"
 cat "$out/results.md"
