@@ -101,7 +101,7 @@ from_stdin(struct batch *b, const struct ew_check *check, struct ew_strv *errs)
 	struct ew_err e;
 	int got;
 
-	while ((got = ew_input_next(in, &r, &e)) != 0 && errs->n < MAX_ERRORS) {
+	while (errs->n < MAX_ERRORS && (got = ew_input_next(in, &r, &e)) != 0) {
 		if (got < 0) {
 			ew_strv_push(errs, ew_xstrdup(e.msg));
 			continue;

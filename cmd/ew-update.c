@@ -146,20 +146,23 @@ static struct ew_record *
 apply(struct job *j, const struct ew_record *r, const struct ew_check *check)
 {
 	struct ew_record *u = ew_record_dup(r);
-	int place_moved = 0, coords_set = 0;
+	int place_moved = 0, coords_set = 0, precision_set = 0;
 
 	for (size_t i = 0; i < j->nsets; i++) {
 		size_t c = j->sets[i].col;
 		ew_record_set(u, c, j->sets[i].value);
 		place_moved |= c == EW_C_CERCLE || c == EW_C_COMMUNE;
 		coords_set |= c == EW_C_LATITUDE || c == EW_C_LONGITUDE;
+		precision_set |= c == EW_C_GEO_PRECISION;
 	}
 	/* coordinates taken from the gazetteer follow the place */
 	if (place_moved && !coords_set && strcmp(r->v[EW_C_GEO_PRECISION], "1") != 0) {
 		ew_record_set(u, EW_C_LATITUDE, "");
 		ew_record_set(u, EW_C_LONGITUDE, "");
-		ew_record_set(u, EW_C_GEO_PRECISION, "");
 	}
+	/* new coordinates, or ones to be filled in again, get their precision again */
+	if ((coords_set || (!*u->v[EW_C_LATITUDE] && !*u->v[EW_C_LONGITUDE])) && !precision_set)
+		ew_record_set(u, EW_C_GEO_PRECISION, "");
 	char *where = ew_xstrdup(r->v[EW_C_ID]);
 	size_t bad = ew_check_record(check, u, EW_CHECK_DEFAULTS, where, &j->errs);
 	free(where);

@@ -23,8 +23,10 @@ ew_warn(const char *fmt, ...)
 	va_end(ap);
 	/*
 	 * One message, one line: control characters from the input (or from
-	 * a library's message) are shown escaped, never sent to the terminal.
+	 * a library's message), and any byte of a message that is not valid
+	 * UTF-8, are shown escaped, never sent to the terminal.
 	 */
+	int raw = ew_utf8_valid(b.s, b.len);
 	fprintf(stderr, "%s: ", ew_progname);
 	for (size_t i = 0; i < b.len; i++) {
 		unsigned char c = (unsigned char)b.s[i];
@@ -32,7 +34,7 @@ ew_warn(const char *fmt, ...)
 			fputs("\\n", stderr);
 		else if (c == '\t')
 			fputs("\\t", stderr);
-		else if (c < 0x20 || c == 0x7f)
+		else if (c < 0x20 || c == 0x7f || (c >= 0x80 && !raw))
 			fprintf(stderr, "\\x%02x", c);
 		else
 			fputc(c, stderr);

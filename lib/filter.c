@@ -55,7 +55,7 @@ ew_filter_place(struct ew_filter *f, const char *level, const char *name,
 		*slot = ew_fold(name);
 		return 0;
 	}
-	const char *parent = slot == &f->commune ? f->cercle : NULL;
+	const char *parent = slot == &f->commune ? f->cercle_name : NULL;
 	if (ew_places_find(places, level, name, parent, m, 1) == 0) {
 		const char *near = ew_places_suggest(places, level, name, parent);
 		if (near)
@@ -64,6 +64,10 @@ ew_filter_place(struct ew_filter *f, const char *level, const char *name,
 	}
 	/* records from outside may spell it any way the gazetteer allows */
 	*slot = f->folded ? ew_fold(m[0]->name) : ew_xstrdup(m[0]->name);
+	if (slot == &f->cercle) {
+		free(f->cercle_name);
+		f->cercle_name = ew_xstrdup(m[0]->name);
+	}
 	return 0;
 }
 
@@ -184,6 +188,7 @@ void
 ew_filter_free(struct ew_filter *f)
 {
 	free(f->cercle);
+	free(f->cercle_name);
 	free(f->commune);
 	free(f->category);
 	free(f->status);

@@ -16,7 +16,8 @@
 
 struct ew_filter {
 	char since[11], until[11];   /* YYYY-MM-DD or "" */
-	char *cercle, *commune;      /* canonical, or folded when no gazetteer */
+	char *cercle, *commune;      /* canonical, or folded (see folded) */
+	char *cercle_name;           /* canonical, for finding its communes */
 	char *category, *status, *sensitivity;
 	int folded;                  /* place names are compared folded: set
 	                                it before ew_filter_place for records

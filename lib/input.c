@@ -136,6 +136,54 @@ next_csv(struct ew_input *in, struct ew_record **rec, struct ew_err *e)
 	return 1;
 }
 
+/*
+ * jq writes a number in its shortest form, with an exponent when that is
+ * shorter ("1e-05"); records hold plain decimals ("0.00001").
+ */
+static char *
+plain_number(const char *s)
+{
+	const char *ex = strpbrk(s, "eE");
+	struct ew_buf digits = {0}, out = {0};
+	long exp, point;
+	int neg = *s == '-';
+
+	if (!ex)
+		return ew_xstrdup(s);
+	exp = strtol(ex + 1, NULL, 10);
+	if (exp > 400 || exp < -400)
+		return ew_xstrdup(s); /* left for the checker to refuse */
+	const char *p = s + neg;
+	point = -1;
+	for (; p < ex; p++) {
+		if (*p == '.')
+			point = (long)digits.len;
+		else
+			ew_buf_addc(&digits, *p);
+	}
+	if (point < 0)
+		point = (long)digits.len;
+	point += exp; /* where the decimal point falls among the digits */
+	if (neg)
+		ew_buf_addc(&out, '-');
+	if (point <= 0) {
+		ew_buf_adds(&out, "0.");
+		for (long i = point; i < 0; i++)
+			ew_buf_addc(&out, '0');
+		ew_buf_add(&out, digits.s, digits.len);
+	} else if ((size_t)point >= digits.len) {
+		ew_buf_add(&out, digits.s, digits.len);
+		for (size_t i = digits.len; i < (size_t)point; i++)
+			ew_buf_addc(&out, '0');
+	} else {
+		ew_buf_add(&out, digits.s, (size_t)point);
+		ew_buf_addc(&out, '.');
+		ew_buf_add(&out, digits.s + point, digits.len - (size_t)point);
+	}
+	ew_buf_free(&digits);
+	return ew_buf_detach(&out);
+}
+
 /* Copies one JSON member's value into column c of r. */
 static int
 json_value(struct ew_input *in, struct ew_record *r, size_t c, jv v,
@@ -154,7 +202,9 @@ json_value(struct ew_input *in, struct ew_record *r, size_t c, jv v,
 	}
 	case JV_KIND_NUMBER: {
 		jv s = jv_dump_string(jv_copy(v), 0);
-		ew_record_set(r, c, jv_string_value(s));
+		char *plain = plain_number(jv_string_value(s));
+		ew_record_set(r, c, plain);
+		free(plain);
 		jv_free(s);
 		break;
 	}

@@ -43,6 +43,20 @@ on_tick(int sig)
 	_exit(2);
 }
 
+/* libjq's allocator calls this when memory runs out: stop cleanly. */
+static void
+on_nomem(void *data)
+{
+	static const char msg[] = ": jq program ran out of memory; stopped\n";
+	const char *name = program_invocation_short_name;
+
+	(void)data;
+	ssize_t r = write(2, name, strlen(name));
+	r = write(2, msg, sizeof msg - 1);
+	(void)r;
+	_exit(2);
+}
+
 static void
 start_clock(void)
 {
@@ -165,6 +179,19 @@ refused(const char *prog)
 				depth[level]--;
 			}
 			p++;
+		} else if (*p == '$') {
+			/* jq reads "$ name" as "$name" */
+			char name[64] = "$";
+			size_t n = 1;
+			for (p++; *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'; p++)
+				;
+			while (ident_char(*p) && *p != '$') {
+				if (n + 1 < sizeof name)
+					name[n++] = *p;
+				p++;
+			}
+			if ((bad = check_ident(name, n)))
+				return bad;
 		} else if (ident_start(*p) && (p == prog || p[-1] != '.')) {
 			const char *s = p;
 			while (ident_char(*p))
@@ -195,6 +222,7 @@ ew_jq_new(const char *prog, struct ew_err *e)
 		return NULL;
 	}
 	jq_set_error_cb(q->jq, on_error, q);
+	jq_set_nomem_handler(q->jq, on_nomem, NULL);
 	const char *limit = getenv("EW_JQ_TIMEOUT");
 	long secs = 10;
 	if (limit && *limit && !ew_parse_int(limit, 1, 86400, &secs)) {

@@ -60,23 +60,30 @@ ew_out_begin(struct ew_out *o, enum ew_format fmt, FILE *fp,
 	}
 }
 
-/* A table cell: one line, at most TABLE_MAX_WIDTH code points. */
+/*
+ * A table cell: one line, at most TABLE_MAX_WIDTH terminal columns, with
+ * control characters (C0, DEL and C1) shown as spaces.
+ */
 static char *
 cell(const char *v)
 {
 	struct ew_buf b = {0};
-	size_t width = 0;
+	size_t cols = 0, total = ew_utf8_columns(v, strlen(v));
+	unsigned cp;
 
-	for (const char *p = v; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if ((c & 0xc0) != 0x80) {
-			if (width == TABLE_MAX_WIDTH - 1 && ew_utf8_width(p, strlen(p)) > 1) {
-				ew_buf_adds(&b, "\xe2\x80\xa6"); /* … */
-				break;
-			}
-			width++;
+	for (const char *p = v; *p;) {
+		size_t len = ew_utf8_decode(p, &cp);
+		int w = ew_cp_columns(cp);
+		if (total > TABLE_MAX_WIDTH && cols + (size_t)w > TABLE_MAX_WIDTH - 1) {
+			ew_buf_adds(&b, "\xe2\x80\xa6"); /* … */
+			break;
 		}
-		ew_buf_addc(&b, c < 0x20 || c == 0x7f ? ' ' : (char)c);
+		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+			ew_buf_addc(&b, ' ');
+		else
+			ew_buf_add(&b, p, len);
+		cols += (size_t)w;
+		p += len;
 	}
 	return ew_buf_detach(&b);
 }
@@ -125,7 +132,7 @@ static void
 table_row(struct ew_out *o, char *const *cells, const size_t *width)
 {
 	for (size_t i = 0; i < o->ncols; i++) {
-		size_t w = ew_utf8_width(cells[i], strlen(cells[i]));
+		size_t w = ew_utf8_columns(cells[i], strlen(cells[i]));
 		ew_buf_adds(&o->line, cells[i]);
 		if (i + 1 < o->ncols)
 			for (size_t k = w; k < width[i] + 2; k++)
@@ -143,10 +150,10 @@ ew_out_end(struct ew_out *o)
 		char **head = ew_xcalloc(o->ncols, sizeof *head);
 		for (size_t i = 0; i < o->ncols; i++) {
 			head[i] = cell(o->names[i]);
-			width[i] = ew_utf8_width(head[i], strlen(head[i]));
+			width[i] = ew_utf8_columns(head[i], strlen(head[i]));
 		}
 		for (size_t k = 0; k < o->cells.n; k++) {
-			size_t w = ew_utf8_width(o->cells.v[k], strlen(o->cells.v[k]));
+			size_t w = ew_utf8_columns(o->cells.v[k], strlen(o->cells.v[k]));
 			if (w > width[k % o->ncols])
 				width[k % o->ncols] = w;
 		}

@@ -728,6 +728,32 @@ check_unchanged(struct ew_repo *r, const char *path, struct ew_err *e)
 	return rc;
 }
 
+/*
+ * Refuses to commit when the index holds staged changes: they would go
+ * into ew's commit under ew's message, and the audit trail would lie.
+ */
+static int
+check_nothing_staged(struct ew_repo *r, git_index *idx, struct ew_err *e)
+{
+	git_tree *tree = NULL;
+	git_diff *diff = NULL;
+	int rc = 0;
+
+	if (head_tree(r, &tree, e) < 0)
+		return -1;
+	if (git_diff_tree_to_index(&diff, r->git, tree, idx, NULL) < 0) {
+		rc = ew_git_err(e, "cannot compare the index with HEAD");
+	} else if (git_diff_num_deltas(diff) > 0) {
+		const git_diff_delta *d = git_diff_get_delta(diff, 0);
+		const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
+		rc = ew_errf(e, "the index has staged changes ('%s'%s); commit them, or unstage them with 'git reset', first",
+			path, git_diff_num_deltas(diff) > 1 ? " and more" : "");
+	}
+	git_diff_free(diff);
+	git_tree_free(tree);
+	return rc;
+}
+
 int
 ew_repo_commit(struct ew_repo *r, const struct ew_change *ch, size_t n,
 	const char *msg, const char *author, char *out, struct ew_err *e)
@@ -749,6 +775,8 @@ ew_repo_commit(struct ew_repo *r, const struct ew_change *ch, size_t n,
 		ew_git_err(e, "cannot read the index");
 		goto out;
 	}
+	if (check_nothing_staged(r, idx, e) < 0)
+		goto out;
 	for (; written < n; written++) {
 		const struct ew_change *x = &ch[written];
 		if (x->data) {

@@ -232,6 +232,65 @@ ew_utf8_width(const char *s, size_t n)
 	return w;
 }
 
+size_t
+ew_utf8_decode(const char *str, unsigned *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 : 4;
+	unsigned v = len == 1 ? s[0] : s[0] & (0x7f >> len);
+
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return *cp = 0xfffd, k; /* not valid: one replacement */
+		v = (v << 6) | (s[k] & 0x3f);
+	}
+	*cp = v;
+	return len;
+}
+
+int
+ew_cp_columns(unsigned cp)
+{
+	/* combining marks and zero-width characters */
+	static const unsigned zero[][2] = {
+		{0x0300, 0x036f}, {0x0483, 0x0489}, {0x0591, 0x05bd},
+		{0x0610, 0x061a}, {0x064b, 0x065f}, {0x0670, 0x0670},
+		{0x06d6, 0x06dc}, {0x06df, 0x06e4}, {0x06e7, 0x06e8},
+		{0x06ea, 0x06ed}, {0x0900, 0x0902}, {0x093c, 0x093c},
+		{0x0941, 0x0948}, {0x200b, 0x200f}, {0x202a, 0x202e},
+		{0x2060, 0x2064}, {0x20d0, 0x20ff}, {0xfe00, 0xfe0f},
+		{0xfe20, 0xfe2f}, {0xfeff, 0xfeff},
+	};
+	/* East Asian wide and fullwidth, and emoji */
+	static const unsigned wide[][2] = {
+		{0x1100, 0x115f}, {0x2e80, 0x303e}, {0x3041, 0x33ff},
+		{0x3400, 0x4dbf}, {0x4e00, 0x9fff}, {0xa000, 0xa4cf},
+		{0xac00, 0xd7a3}, {0xf900, 0xfaff}, {0xfe30, 0xfe4f},
+		{0xff00, 0xff60}, {0xffe0, 0xffe6}, {0x1f300, 0x1f64f},
+		{0x1f900, 0x1f9ff}, {0x20000, 0x2fffd}, {0x30000, 0x3fffd},
+	};
+	for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++)
+		if (cp >= zero[i][0] && cp <= zero[i][1])
+			return 0;
+	for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
+		if (cp >= wide[i][0] && cp <= wide[i][1])
+			return 2;
+	return 1;
+}
+
+size_t
+ew_utf8_columns(const char *s, size_t n)
+{
+	size_t cols = 0;
+	unsigned cp;
+
+	for (size_t i = 0; i < n;) {
+		i += ew_utf8_decode(s + i, &cp);
+		cols += (size_t)ew_cp_columns(cp);
+	}
+	return cols;
+}
+
 /* Latin-1 supplement and a few Latin Extended letters, folded to ASCII. */
 static char
 fold_cp(uint32_t cp)

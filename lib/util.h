@@ -49,6 +49,18 @@ void ew_strv_free(struct ew_strv *sv);
 int ew_utf8_valid(const char *s, size_t n);
 /* Number of code points in a valid UTF-8 string. */
 size_t ew_utf8_width(const char *s, size_t n);
+/*
+ * Decodes the code point at s (valid UTF-8) into *cp; returns its length
+ * in bytes.
+ */
+size_t ew_utf8_decode(const char *s, unsigned *cp);
+/*
+ * Terminal columns a code point takes: 0 for combining marks and
+ * zero-width characters, 2 for East Asian wide ones, else 1.
+ */
+int ew_cp_columns(unsigned cp);
+/* Terminal columns of a valid UTF-8 string. */
+size_t ew_utf8_columns(const char *s, size_t n);
 
 /*
  * Folds a name for matching: lower case, Latin accents removed, and only

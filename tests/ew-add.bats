@@ -690,3 +690,44 @@ fresh_repo() {
 	assert_equal "$(ew list --count)" 5
 	assert_clean_repo
 }
+
+@test "add: something staged with git add is refused, not committed under ew's message" {
+	fresh_repo
+	echo 'a note' >notes.txt
+	git add notes.txt
+	save_snapshot
+	run_split -2 ew add event_date=2026-11-21 cercle=Niono category=attack
+	assert_rejected "ew-add: the index has staged changes ('notes.txt'); commit them, or unstage them with 'git reset', first"
+	git reset -q
+	rm notes.txt
+	add_one
+	assert_equal "$(git show --format= --name-only HEAD)" "reports/2026/11.csv"
+	assert_clean_repo
+}
+
+@test "add: NDJSON numbers in exponent form are stored as plain decimals" {
+	fresh_repo
+	printf '{"event_date":"2026-11-01","cercle":"Niono","category":"attack","latitude":1e-05,"longitude":-2.5E-3,"killed":1e1}\n' >"$BATS_TEST_TMPDIR/in.ndjson"
+	run_split -0 ew add <"$BATS_TEST_TMPDIR/in.ndjson"
+	run -0 ew list --fields latitude,longitude,killed,geo_precision
+	assert_output "latitude,longitude,killed,geo_precision
+0.00001,-0.0025,10,1"
+}
+
+@test "add: past 100 errors it stops, reports it, and leaks nothing" {
+	{
+		echo 'event_date,cercle,category'
+		for i in $(seq 300); do echo '2026-11-03,Nionoo,atack'; done
+	} >"$BATS_TEST_TMPDIR/bad.csv"
+	run_split -2 ew add <"$BATS_TEST_TMPDIR/bad.csv"
+	assert_stdout_empty
+	assert_repo_unchanged
+	assert_equal "${#stderr_lines[@]}" 101
+	assert_equal "${stderr_lines[100]}" "ew-add: stopped after 100 errors; nothing was added"
+}
+
+@test "add: bytes of a message that are not UTF-8 are shown escaped" {
+	printf 'event_date,cercle,category,n\xffm\n2026-11-03,Niono,attack,x\n' >"$BATS_TEST_TMPDIR/in.csv"
+	run_split -2 ew add <"$BATS_TEST_TMPDIR/in.csv"
+	assert_rejected 'ew-add: stdin:1: unknown column '"'"'n\xffm'"'"' (declare it in ew.conf as [record] extra-columns, or remove it)'
+}

@@ -324,3 +324,38 @@ expect_ids() {
 	run -0 ew list --count
 	assert_output 6
 }
+
+@test "list: with -, --cercle and --commune match records spelt any way, in a repository or not" {
+	printf 'event_date,cercle,commune,category\n2026-11-20,niono,DIABALY,attack\n2026-11-20,Niono,Sokolo,attack\n' >"$BATS_TEST_TMPDIR/in.csv"
+	run -0 ew list --cercle Niono --commune Diabaly --count - <"$BATS_TEST_TMPDIR/in.csv"
+	assert_output 1
+	cd "$BATS_TEST_TMPDIR"
+	run -0 ew list --cercle Niono --commune Diabaly --count - <"$BATS_TEST_TMPDIR/in.csv"
+	assert_output 1
+}
+
+@test "list: jq's \$ followed by a space cannot reach \$ENV or \$__loc__" {
+	run_split -2 ew list --count --where '$ ENV.HOME'
+	assert_stderr "ew-list: jq program uses '\$ENV', which is not allowed here"
+	run_split -2 ew list --count --where '$ __loc__ | .file == "<top-level>"'
+	assert_stderr "ew-list: jq program uses '\$__loc__', which is not allowed here"
+}
+
+@test "list: a --where program that runs out of memory stops with exit 2, not a crash" {
+	[[ ${EW_BIN:-} != *asan* ]] || skip "AddressSanitizer reserves more address space than the limit"
+	run_split -2 bash -c 'ulimit -v 1500000; exec ew list --count --where "reduce range(40) as \$i (\"x\"; .+.) | length > 0"'
+	assert_stderr "ew-list: jq program ran out of memory; stopped"
+}
+
+@test "list: a table aligns wide and combining characters by terminal columns" {
+	cd "$BATS_TEST_TMPDIR" && new_repo
+	add_one event_date=2026-11-01 description='会議 in 東京 ok'
+	add_one event_date=2026-11-02 description="$(printf 'cafe\xcc\x81 x')"
+	add_one event_date=2026-11-03 description="$(printf '%.0s東' {1..30})"
+	# the table format is asked for, so stdout need not be a terminal
+	run -0 ew list --format table --fields description,cercle
+	assert_line --index 0 "description                              cercle"
+	assert_line --index 1 "会議 in 東京 ok                          Niono"
+	assert_line --index 2 "$(printf 'cafe\xcc\x81 x')                                   Niono"
+	assert_line --index 3 "東東東東東東東東東東東東東東東東東東東…  Niono"
+}

@@ -241,3 +241,25 @@ setup() {
 	[[ -n $stderr ]] || fail "no message on stderr"
 	assert_repo_unchanged
 }
+
+@test "update: clearing given coordinates takes the gazetteer's again, with their precision" {
+	run_split -0 ew update $R1 latitude=14.7 longitude=-6.1
+	run -0 ew list --fields latitude,longitude,geo_precision $R1
+	assert_output $'latitude,longitude,geo_precision\n14.7,-6.1,1'
+	run_split -0 ew update $R1 latitude= longitude=
+	run -0 ew list --fields latitude,longitude,geo_precision $R1
+	assert_output $'latitude,longitude,geo_precision\n14.25,-5.99,3'
+	# coordinates from the gazetteer follow a new cercle
+	run_split -0 ew update $R1 cercle=San commune=
+	run -0 ew list --fields cercle,commune,latitude,longitude,geo_precision $R1
+	assert_output $'cercle,commune,latitude,longitude,geo_precision\nSan,,13.3,-4.9,3'
+	assert_clean_repo
+}
+
+@test "update: something staged with git add is refused" {
+	echo 'a note' >notes.txt
+	git add notes.txt
+	save_snapshot
+	run_split -2 ew update $R1 status=verified
+	assert_rejected "ew-update: the index has staged changes ('notes.txt'); commit them, or unstage them with 'git reset', first"
+}
