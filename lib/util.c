@@ -223,16 +223,6 @@ ew_utf8_valid(const char *str, size_t n)
 }
 
 size_t
-ew_utf8_width(const char *s, size_t n)
-{
-	size_t w = 0;
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			w++;
-	return w;
-}
-
-size_t
 ew_utf8_decode(const char *str, unsigned *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;

@@ -47,8 +47,6 @@ void ew_strv_free(struct ew_strv *sv);
 
 /* 1 when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 int ew_utf8_valid(const char *s, size_t n);
-/* Number of code points in a valid UTF-8 string. */
-size_t ew_utf8_width(const char *s, size_t n);
 /*
  * Decodes the code point at s (valid UTF-8) into *cp; returns its length
  * in bytes.

@@ -54,9 +54,16 @@ test_utf8(void)
 	utf8_case("S\xc3\xa9gou", 2, 0, "length cuts a 2-byte sequence");
 	utf8_case("S\xc3\xa9gou", 3, 1, "length ends after a 2-byte sequence");
 
-	UNIT_LONG(ew_utf8_width("S\xc3\xa9gou", 6), 5, "ew_utf8_width: Ségou");
-	UNIT_LONG(ew_utf8_width("\xf0\x9d\x84\x9e!", 5), 2,
-		"ew_utf8_width: 4-byte and ASCII");
+	UNIT_LONG(ew_utf8_columns("S\xc3\xa9gou", 6), 5, "ew_utf8_columns: Ségou");
+	UNIT_LONG(ew_utf8_columns("\xf0\x9d\x84\x9e!", 5), 2,
+		"ew_utf8_columns: 4-byte and ASCII");
+	UNIT_LONG(ew_utf8_columns("\xe6\x9d\xb1\xe4\xba\xac", 6), 4,
+		"ew_utf8_columns: two CJK characters take two columns each");
+	UNIT_LONG(ew_utf8_columns("e\xcc\x81", 3), 1,
+		"ew_utf8_columns: a combining accent takes none");
+	unsigned cp = 0;
+	UNIT_LONG(ew_utf8_decode("\xc9\x9b", &cp), 2, "ew_utf8_decode: length of \u025b");
+	UNIT_LONG(cp, 0x25b, "ew_utf8_decode: \u025b (open e)");
 }
 
 /*
