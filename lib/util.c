@@ -238,6 +238,15 @@ ew_utf8_decode(const char *str, unsigned *cp)
 	return len;
 }
 
+static int
+in_ranges(unsigned cp, const unsigned (*r)[2], size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cp >= r[i][0] && cp <= r[i][1])
+			return 1;
+	return 0;
+}
+
 int
 ew_cp_columns(unsigned cp)
 {
@@ -259,12 +268,10 @@ ew_cp_columns(unsigned cp)
 		{0xff00, 0xff60}, {0xffe0, 0xffe6}, {0x1f300, 0x1f64f},
 		{0x1f900, 0x1f9ff}, {0x20000, 0x2fffd}, {0x30000, 0x3fffd},
 	};
-	for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++)
-		if (cp >= zero[i][0] && cp <= zero[i][1])
-			return 0;
-	for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
-		if (cp >= wide[i][0] && cp <= wide[i][1])
-			return 2;
+	if (in_ranges(cp, zero, sizeof zero / sizeof zero[0]))
+		return 0;
+	if (in_ranges(cp, wide, sizeof wide / sizeof wide[0]))
+		return 2;
 	return 1;
 }
 
