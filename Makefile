@@ -18,23 +18,27 @@ LDLIBS   = $$(pkg-config --libs libgit2) -ljq -lcsv
 BUILD    = build/obj
 BIN      = bin
 
-PROGS    = ew ew-init ew-add ew-update ew-list
+PROGS    = ew ew-init ew-add ew-update ew-list ew-alert
 LIBSRC   = lib/util.c lib/err.c lib/csv.c lib/date.c lib/ulid.c \
            lib/places.c lib/taxonomy.c lib/record.c lib/input.c \
            lib/check.c lib/output.c lib/jqf.c lib/repo.c lib/store.c \
-           lib/cli.c lib/filter.c
+           lib/cli.c lib/filter.c lib/rules.c lib/alert.c \
+           lib/notify.c
 UNITSRC  = tests/unit/unit.c tests/unit/test-util.c tests/unit/test-csv.c \
            tests/unit/test-date.c tests/unit/test-record.c
-MAN1     = man/ew-init.1 man/ew-add.1 man/ew-update.1 man/ew-list.1
-MAN5     = man/ew-data.5
+MAN1     = man/ew-init.1 man/ew-add.1 man/ew-update.1 man/ew-list.1 \
+           man/ew-alert.1
+MAN5     = man/ew-data.5 man/ew-rules.5
 MAN7     = man/ew.7
 SHARE    = share/ew/ew.conf share/ew/places.csv share/ew/categories.csv \
            share/ew/rules.conf
+NOTIFIERS = share/ew/notifiers/mail share/ew/notifiers/webhook
 DEMO     = share/ew/demo/reports.csv share/ew/demo/tour.sh
 
 # Debian packages the build, tests and demo need.
 DEBS     = gcc make pkg-config libc6-dev libcsv-dev libjq-dev libgit2-dev \
-           git jq python3 bats bats-assert bats-support man-db time
+           git jq python3 bats bats-assert bats-support man-db time \
+           curl msmtp
 
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
@@ -113,18 +117,20 @@ bench: deps all
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
-		$(DESTDIR)$(SHAREDIR)/demo
+		$(DESTDIR)$(SHAREDIR)/demo $(DESTDIR)$(SHAREDIR)/notifiers
 	for p in $(PROGS); do cp $(BIN)/$$p $(DESTDIR)$(BINDIR)/$$p; done
 	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	cp $(MAN7) $(DESTDIR)$(MANDIR)/man7/
 	cp $(SHARE) $(DESTDIR)$(SHAREDIR)/
 	cp $(DEMO) $(DESTDIR)$(SHAREDIR)/demo/
+	cp $(NOTIFIERS) $(DESTDIR)$(SHAREDIR)/notifiers/
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
 	for m in $(MAN1); do rm -f $(DESTDIR)$(MANDIR)/man1/$${m#man/}; done
-	rm -f $(DESTDIR)$(MANDIR)/man5/ew-data.5 $(DESTDIR)$(MANDIR)/man7/ew.7
+	for m in $(MAN5); do rm -f $(DESTDIR)$(MANDIR)/man5/$${m#man/}; done
+	rm -f $(DESTDIR)$(MANDIR)/man7/ew.7
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:

@@ -214,27 +214,22 @@ scan(struct run *run, struct ew_input *in, const struct ew_check *check,
 }
 
 static int
+scan_one(struct ew_record *r, void *ctx, struct ew_err *e)
+{
+	struct run *run = ctx;
+	int m = ew_filter_match(&run->f, r, e);
+
+	if (m > 0)
+		emit(run, r);
+	ew_record_free(r);
+	return m < 0 ? -1 : 0;
+}
+
+static int
 scan_repo(struct run *run, struct ew_repo *repo, struct ew_err *e)
 {
-	struct ew_strv shards = {0};
-	int rc = ew_repo_tree_shards(repo, *run->f.since ? run->f.since : NULL,
-		*run->f.until ? run->f.until : NULL, &shards, e);
-
-	for (size_t i = 0; rc >= 0 && i < shards.n; i++) {
-		char *path = ew_xasprintf("%s%s", repo->root, shards.v[i]);
-		FILE *fp = fopen(path, "r");
-		if (!fp) {
-			rc = ew_errf(e, "cannot read '%s'", shards.v[i]);
-		} else {
-			struct ew_input *in = ew_input_open_file(fp, shards.v[i], run->schema);
-			rc = scan(run, in, NULL, e);
-			ew_input_close(in);
-			fclose(fp);
-		}
-		free(path);
-	}
-	ew_strv_free(&shards);
-	return rc;
+	return ew_repo_each_record(repo, *run->f.since ? run->f.since : NULL,
+		*run->f.until ? run->f.until : NULL, scan_one, run, e);
 }
 
 static void

@@ -188,6 +188,36 @@ day_of(time_t t)
 }
 
 int
+ew_duration_parse(const char *s, long *secs)
+{
+	size_t n = strlen(s);
+	long v = 0, unit;
+
+	if (n < 2 || n > 8)
+		return -1;
+	switch (s[n - 1]) {
+	case 'm': unit = 60; break;
+	case 'h': unit = 3600; break;
+	case 'd': unit = 86400; break;
+	case 'w': unit = 7 * 86400; break;
+	default: return -1;
+	}
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*secs = v * unit;
+	return 0;
+}
+
+long
+ew_day_of(time_t t)
+{
+	return day_of(t);
+}
+
+int
 ew_when_parse(const char *s, time_t now, long *days, struct ew_err *e)
 {
 	time_t t;
@@ -207,19 +237,10 @@ ew_when_parse(const char *s, time_t now, long *days, struct ew_err *e)
 		*days = day_of(t);
 		return 0;
 	}
-	if (n >= 2 && n < 10 && strchr("hdw", s[n - 1])) {
-		long v = 0;
-		size_t i;
-		for (i = 0; i + 1 < n; i++) {
-			if (s[i] < '0' || s[i] > '9')
-				break;
-			v = v * 10 + (s[i] - '0');
-		}
-		if (i + 1 == n) {
-			long secs = s[n - 1] == 'h' ? 3600 : s[n - 1] == 'd' ? 86400 : 7 * 86400;
-			*days = day_of(now - (time_t)(v * secs));
-			return 0;
-		}
+	long secs;
+	if (n >= 2 && strchr("hdw", s[n - 1]) && ew_duration_parse(s, &secs) == 0) {
+		*days = day_of(now - (time_t)secs);
+		return 0;
 	}
 	return ew_errf(e, "invalid date '%s' (expected YYYY-MM-DD, an RFC 3339 time, today, yesterday, or a duration such as 24h, 7d, 2w)", s);
 }

@@ -35,4 +35,13 @@ void ew_time_format(time_t t, char out[21]);
  */
 int ew_when_parse(const char *s, time_t now, long *days, struct ew_err *e);
 
+/*
+ * Parses a duration: a whole number followed by m (minutes),
+ * h, d or w, as in 30m, 24h, 7d, 2w (at most 7 digits). Returns 0 and the
+ * seconds, or -1.
+ */
+int ew_duration_parse(const char *s, long *secs);
+/* The day (since the epoch) an instant falls on, in UTC. */
+long ew_day_of(time_t t);
+
 #endif

@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <jq.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -43,6 +45,106 @@ on_tick(int sig)
 	_exit(2);
 }
 
+/*
+ * A confined process (ew_jq_confine) counts CPU time instead: a SIGPROF
+ * tick every 100 ms of CPU, a budget of ticks per rule, and a look at the
+ * resident size on each tick. Past either limit it exits at once with
+ * EW_JQ_EXIT_TIME or EW_JQ_EXIT_MEMORY and no message; its parent reports.
+ */
+static volatile sig_atomic_t confined, prof_ticks, prof_budget;
+static long mem_limit_pages;
+
+/* The second field of /proc/self/statm (resident pages); async-signal-safe. */
+static long
+resident_pages(void)
+{
+	char buf[128];
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	long v = 0;
+	int field = 0;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	for (ssize_t i = 0; i < n; i++) {
+		if (buf[i] == ' ') {
+			if (++field == 2)
+				break;
+			v = 0;
+		} else if (buf[i] >= '0' && buf[i] <= '9') {
+			v = v * 10 + (buf[i] - '0');
+		}
+	}
+	return field >= 1 ? v : 0;
+}
+
+static void
+on_prof(int sig)
+{
+	(void)sig;
+	if (++prof_ticks > prof_budget)
+		_exit(EW_JQ_EXIT_TIME);
+	if (mem_limit_pages && resident_pages() > mem_limit_pages)
+		_exit(EW_JQ_EXIT_MEMORY);
+}
+
+/* Whether this build runs under AddressSanitizer (which reserves far more
+ * address space than any limit on it would allow). */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
+
+void
+ew_jq_confine(long mem_mib)
+{
+	struct sigaction sa;
+	struct itimerval every = {{0, 100000}, {0, 100000}};
+	long page = sysconf(_SC_PAGESIZE);
+
+	confined = 1;
+	prof_budget = 100;
+	mem_limit_pages = resident_pages() + mem_mib * (1024 * 1024 / page);
+	if (!UNDER_ASAN) {
+		/* a hard bound as well: the address space may grow by mem_mib */
+		char buf[128];
+		int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			long size = strtol(buf, NULL, 10);
+			struct rlimit rl;
+			rl.rlim_cur = rl.rlim_max =
+				(rlim_t)size * (rlim_t)page + (rlim_t)mem_mib * 1024 * 1024;
+			setrlimit(RLIMIT_AS, &rl);
+		}
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_prof;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPROF, &sa, NULL);
+	setitimer(ITIMER_PROF, &every, NULL);
+}
+
+void
+ew_jq_budget(long cpu_secs)
+{
+	prof_budget = 0x7fffffff;
+	prof_ticks = 0;
+	prof_budget = (sig_atomic_t)(cpu_secs * 10);
+}
+
 /* libjq's allocator calls this when memory runs out: stop cleanly. */
 static void
 on_nomem(void *data)
@@ -51,6 +153,8 @@ on_nomem(void *data)
 	const char *name = program_invocation_short_name;
 
 	(void)data;
+	if (confined)
+		_exit(EW_JQ_EXIT_MEMORY);
 	ssize_t r = write(2, name, strlen(name));
 	r = write(2, msg, sizeof msg - 1);
 	(void)r;
@@ -205,6 +309,22 @@ refused(const char *prog)
 	return NULL;
 }
 
+int
+ew_jq_limits(long *secs, long *mib, struct ew_err *e)
+{
+	const char *t = getenv("EW_JQ_TIMEOUT"), *m = getenv("EW_JQ_MEMORY");
+
+	*secs = 10;
+	if (t && *t && !ew_parse_int(t, 1, 86400, secs))
+		return ew_errf(e, "invalid EW_JQ_TIMEOUT '%s' (expected seconds, 1 to 86400)", t);
+	if (!mib)
+		return 0;
+	*mib = 512;
+	if (m && *m && !ew_parse_int(m, 16, 1L << 20, mib))
+		return ew_errf(e, "invalid EW_JQ_MEMORY '%s' (expected MiB, 16 or more)", m);
+	return 0;
+}
+
 struct ew_jq *
 ew_jq_new(const char *prog, struct ew_err *e)
 {
@@ -223,14 +343,10 @@ ew_jq_new(const char *prog, struct ew_err *e)
 	}
 	jq_set_error_cb(q->jq, on_error, q);
 	jq_set_nomem_handler(q->jq, on_nomem, NULL);
-	const char *limit = getenv("EW_JQ_TIMEOUT");
-	long secs = 10;
-	if (limit && *limit && !ew_parse_int(limit, 1, 86400, &secs)) {
-		ew_errf(e, "invalid EW_JQ_TIMEOUT '%s' (expected seconds)", limit);
+	if (ew_jq_limits(&q->limit, NULL, e) < 0) {
 		ew_jq_free(q);
 		return NULL;
 	}
-	q->limit = secs;
 	jq_set_attr(q->jq, jv_string("JQ_LIBRARY_PATH"), jv_array());
 	/* alone first, so that errors speak of the user's own lines */
 	int ok = jq_compile(q->jq, prog);
@@ -254,7 +370,8 @@ ew_jq_test(struct ew_jq *q, jv input, struct ew_err *e)
 	int rc;
 
 	ew_buf_reset(&q->msg);
-	start_clock();
+	if (!confined)
+		start_clock();
 	run_limit = (sig_atomic_t)q->limit;
 	run_start = ticks;
 	jq_start(q->jq, input, 0);

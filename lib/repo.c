@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "input.h"
 
 #ifndef SHAREDIR
 #define SHAREDIR "/usr/local/share/ew"
@@ -188,40 +189,61 @@ ew_repo_close(struct ew_repo *r)
 }
 
 int
-ew_repo_lock(struct ew_repo *r, struct ew_err *e)
+ew_repo_flock(struct ew_repo *r, const char *name, const char *holder, int *fd,
+	struct ew_err *e)
 {
 	const char *env = getenv("EW_LOCK_TIMEOUT");
 	long timeout = 60;
-	char *path = ew_xasprintf("%sew.lock", git_repository_path(r->git));
+	char *path = ew_xasprintf("%s%s", git_repository_path(r->git), name);
 
 	if (env && *env && !ew_parse_int(env, 0, 86400, &timeout)) {
 		free(path);
 		return ew_errf(e, "invalid EW_LOCK_TIMEOUT '%s' (expected seconds)", env);
 	}
-	r->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (r->lockfd < 0) {
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (*fd < 0) {
 		ew_errf(e, "cannot open lock file '%s': %s", path, strerror(errno));
 		free(path);
 		return -1;
 	}
 	struct timespec nap = {0, 20 * 1000 * 1000};
+	int rc = 0;
 	for (long waited = 0;; waited += 20) {
-		if (flock(r->lockfd, LOCK_EX | LOCK_NB) == 0)
+		if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
 			break;
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			ew_errf(e, "cannot lock '%s': %s", path, strerror(errno));
-			free(path);
-			return -1;
+			rc = ew_errf(e, "cannot lock '%s': %s", path, strerror(errno));
+			break;
 		}
 		if (waited >= timeout * 1000) {
-			ew_errf(e, "repository is locked by another ew process (waited %ld s for '%s'); try again later, or raise EW_LOCK_TIMEOUT", timeout, path);
-			free(path);
-			return -1;
+			rc = ew_errf(e, "%s (waited %ld s for '%s'); try again later, or raise EW_LOCK_TIMEOUT", holder, timeout, path);
+			break;
 		}
 		nanosleep(&nap, NULL);
 	}
 	free(path);
-	return 0;
+	if (rc < 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
+}
+
+int
+ew_repo_lock(struct ew_repo *r, struct ew_err *e)
+{
+	if (r->lockfd >= 0)
+		return 0;
+	return ew_repo_flock(r, "ew.lock",
+		"repository is locked by another ew process", &r->lockfd, e);
+}
+
+void
+ew_repo_unlock(struct ew_repo *r)
+{
+	if (r->lockfd >= 0)
+		close(r->lockfd);
+	r->lockfd = -1;
 }
 
 static int
@@ -380,6 +402,39 @@ ew_repo_tree_shards(struct ew_repo *r, const char *since, const char *until,
 	}
 	ew_strv_free(&years);
 	free(dir);
+	return rc;
+}
+
+int
+ew_repo_each_record(struct ew_repo *r, const char *since, const char *until,
+	int (*each)(struct ew_record *rec, void *ctx, struct ew_err *e),
+	void *ctx, struct ew_err *e)
+{
+	struct ew_strv shards = {0};
+	int rc = ew_repo_tree_shards(r, since, until, &shards, e);
+
+	for (size_t i = 0; rc >= 0 && i < shards.n; i++) {
+		char *path = ew_xasprintf("%s%s", r->root, shards.v[i]);
+		FILE *fp = fopen(path, "r");
+		if (!fp) {
+			rc = ew_errf(e, "cannot read '%s': %s", shards.v[i], strerror(errno));
+		} else {
+			struct ew_input *in = ew_input_open_file(fp, shards.v[i], &r->schema);
+			struct ew_record *rec;
+			int got;
+			while ((got = ew_input_next(in, &rec, e)) > 0)
+				if (each(rec, ctx, e) < 0) {
+					got = -1;
+					break;
+				}
+			if (got < 0)
+				rc = -1;
+			ew_input_close(in);
+			fclose(fp);
+		}
+		free(path);
+	}
+	ew_strv_free(&shards);
 	return rc;
 }
 
@@ -608,6 +663,20 @@ signatures(git_repository *git, const char *author, git_signature **a,
  * Writes a commit of tree on parent (NULL for the first) and moves the
  * branch HEAD points to, only if it still points at parent.
  */
+int
+ew_repo_who(struct ew_repo *r, const char *author, char **name,
+	struct ew_err *e)
+{
+	git_signature *a = NULL, *c = NULL;
+
+	if (signatures(r->git, author, &a, &c, e) < 0)
+		return -1;
+	*name = ew_xstrdup(a->name);
+	git_signature_free(a);
+	git_signature_free(c);
+	return 0;
+}
+
 static int
 create_commit(git_repository *git, const git_signature *a,
 	const git_signature *c, const char *msg, git_tree *tree,

@@ -44,6 +44,20 @@ void ew_repo_close(struct ew_repo *r);
  * (default 60). Released by ew_repo_close.
  */
 int ew_repo_lock(struct ew_repo *r, struct ew_err *e);
+/* Releases the writer's lock early. */
+void ew_repo_unlock(struct ew_repo *r);
+/*
+ * Takes another lock, .git/NAME, into *fd the same way (closing *fd
+ * releases it); holder says who has it when the wait times out.
+ */
+int ew_repo_flock(struct ew_repo *r, const char *name, const char *holder,
+	int *fd, struct ew_err *e);
+/*
+ * The name of the author a commit would have (author as for
+ * ew_repo_commit). The caller frees *name.
+ */
+int ew_repo_who(struct ew_repo *r, const char *author, char **name,
+	struct ew_err *e);
 
 /*
  * Reads path as it is in HEAD into *buf (caller frees). A path that HEAD
@@ -62,6 +76,16 @@ int ew_repo_head_shards(struct ew_repo *r, struct ew_strv *out,
  */
 int ew_repo_tree_shards(struct ew_repo *r, const char *since,
 	const char *until, struct ew_strv *out, struct ew_err *e);
+
+/*
+ * Reads the records of the work tree's shards between the months of since
+ * and until (either may be NULL), in shard order, handing each to each
+ * (which takes it). Stops at the first error, its own or each's.
+ */
+int ew_repo_each_record(struct ew_repo *r, const char *since,
+	const char *until,
+	int (*each)(struct ew_record *rec, void *ctx, struct ew_err *e),
+	void *ctx, struct ew_err *e);
 
 /* "reports/YYYY/MM.csv" for an event date; the caller frees it. */
 char *ew_shard_path(const char *event_date);

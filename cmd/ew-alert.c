@@ -1,0 +1,873 @@
+/* ew-alert - evaluate the rules, raise and resolve alerts once, notify. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alert.h"
+#include "cli.h"
+#include "date.h"
+#include "input.h"
+#include "notify.h"
+#include "output.h"
+#include "rules.h"
+
+static const char usage_text[] =
+	"usage: ew-alert [-C DIR] [--now TIME] [--dry-run] [--rules FILE] [--author WHO]\n"
+	"                [--format csv|tsv|json|table] [--json] [-]\n"
+	"       ew-alert [-C DIR] [--now TIME] [--rules FILE] --nagios\n"
+	"       ew-alert [-C DIR] [--now TIME] ack ID [--note TEXT] [--author WHO]\n"
+	"       ew-alert [-C DIR] [--now TIME] resolve ID [--note TEXT] [--author WHO]\n"
+	"       ew-alert [-C DIR] [--now TIME] silence RULE[:GROUP] --for DURATION\n"
+	"                --reason TEXT [--author WHO]\n"
+	"       ew-alert [-C DIR] list [--open] [--format csv|tsv|json|table] [--json]\n";
+
+enum { O_NOW = 256, O_DRY, O_RULES, O_AUTHOR, O_FORMAT, O_JSON, O_NAGIOS,
+	O_NOTE, O_FOR, O_REASON, O_OPEN, O_VERSION };
+
+static const struct option longopts[] = {
+	{"author", required_argument, NULL, O_AUTHOR},
+	{"dry-run", no_argument, NULL, O_DRY},
+	{"for", required_argument, NULL, O_FOR},
+	{"format", required_argument, NULL, O_FORMAT},
+	{"help", no_argument, NULL, 'h'},
+	{"json", no_argument, NULL, O_JSON},
+	{"nagios", no_argument, NULL, O_NAGIOS},
+	{"note", required_argument, NULL, O_NOTE},
+	{"now", required_argument, NULL, O_NOW},
+	{"open", no_argument, NULL, O_OPEN},
+	{"reason", required_argument, NULL, O_REASON},
+	{"rules", required_argument, NULL, O_RULES},
+	{"version", no_argument, NULL, O_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+struct opts {
+	const char *now, *rules, *author, *format, *note, *dur, *reason;
+	int dry, nagios, open, from_stdin;
+	const char *cmd;   /* NULL: evaluate */
+	const char *arg;   /* ID or RULE[:GROUP] */
+};
+
+static const char alerts_path[] = "alerts.csv";
+
+static int
+usage(FILE *fp, int status)
+{
+	fputs(usage_text, fp);
+	return status;
+}
+
+/* Messages of several lines become one warning each. */
+static void
+warn_lines(const char *msg)
+{
+	const char *p = msg;
+
+	while (*p) {
+		const char *q = strchr(p, '\n');
+		int n = q ? (int)(q - p) : (int)strlen(p);
+		ew_warn("%.*s", n, p);
+		p += n + (q != NULL);
+	}
+}
+
+static int
+get_now(const struct opts *o, time_t *now, struct ew_err *e)
+{
+	if (o->now) {
+		if (ew_time_parse(o->now, now) < 0)
+			return ew_errf(e, "invalid --now '%s' (expected an RFC 3339 time such as 2026-11-28T12:00:00Z)", o->now);
+		return 0;
+	}
+	return ew_now(now, e);
+}
+
+/* alerts.csv as HEAD has it. */
+static int
+read_log(struct ew_repo *repo, struct ew_alog *log, struct ew_err *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = ew_repo_read_head(repo, alerts_path, &buf, &len, e);
+
+	if (rc == 0)
+		rc = ew_alog_parse(log, buf, len, alerts_path, e);
+	free(buf);
+	return rc;
+}
+
+/* Commits the log as alerts.csv. */
+static int
+commit_log(struct ew_repo *repo, const struct ew_alog *log, const char *msg,
+	const char *author, struct ew_err *e)
+{
+	struct ew_buf data = {0};
+
+	ew_alog_format(log, &data);
+	struct ew_change ch = {alerts_path, data.s, data.len};
+	int rc = ew_repo_commit(repo, &ch, 1, msg, author, NULL, e);
+	ew_buf_free(&data);
+	return rc;
+}
+
+/* ---- printing rows ---- */
+
+static const int row_numeric[EW_A_NCOLS] = {[EW_A_COUNT] = 1};
+static const size_t row_table[] = {EW_A_ALERT, EW_A_RULE, EW_A_GROUP,
+	EW_A_LEVEL, EW_A_STATE, EW_A_COUNT, EW_A_NOTE};
+
+static void
+print_rows(const struct ew_alog *log, size_t from, enum ew_format fmt)
+{
+	const char *names[EW_A_NCOLS];
+	int numeric[EW_A_NCOLS];
+	const char *vals[EW_A_NCOLS];
+	size_t cols[EW_A_NCOLS], n = 0;
+	struct ew_out out;
+
+	if (from >= log->n)
+		return; /* nothing new: not even a header, so cron stays quiet */
+	if (fmt == EW_FMT_TABLE)
+		for (; n < sizeof row_table / sizeof row_table[0]; n++)
+			cols[n] = row_table[n];
+	else
+		for (; n < EW_A_NCOLS; n++)
+			cols[n] = n;
+	for (size_t i = 0; i < n; i++) {
+		names[i] = ew_alert_columns[cols[i]];
+		numeric[i] = row_numeric[cols[i]];
+	}
+	ew_out_begin(&out, fmt, stdout, names, numeric, n);
+	for (size_t r = from; r < log->n; r++) {
+		for (size_t i = 0; i < n; i++)
+			vals[i] = log->v[r].v[cols[i]];
+		ew_out_row(&out, vals);
+	}
+	ew_out_end(&out);
+}
+
+/* ---- evaluation ---- */
+
+struct loaded {
+	struct ew_record **v;
+	size_t n, cap;
+	long from_day, today;
+};
+
+static int
+keep(struct ew_record *rec, void *ctx, struct ew_err *e)
+{
+	struct loaded *L = ctx;
+	long day;
+
+	(void)e;
+	if (ew_date_parse(rec->v[EW_C_EVENT_DATE], &day) < 0 ||
+	    day < L->from_day || day > L->today || !ew_rule_counts(rec)) {
+		ew_record_free(rec);
+		return 0;
+	}
+	if (L->n == L->cap) {
+		L->cap = L->cap ? 2 * L->cap : 1024;
+		L->v = ew_xrealloc(L->v, L->cap * sizeof *L->v);
+	}
+	L->v[L->n++] = rec;
+	return 0;
+}
+
+static int
+cmp_rec(const void *a, const void *b)
+{
+	return ew_record_cmp(*(struct ew_record *const *)a, *(struct ew_record *const *)b);
+}
+
+/* Records from stdin, checked as ew list - checks them. */
+static int
+load_stdin(struct loaded *L, struct ew_repo *repo, const struct ew_schema *s,
+	time_t now, struct ew_err *e)
+{
+	struct ew_check check = {s, repo && repo->places.n ? &repo->places : NULL,
+		repo && repo->tax.n ? &repo->tax : NULL, now};
+	struct ew_input *in = ew_input_open_file(stdin, "stdin", s);
+	struct ew_record *r;
+	int got;
+
+	while ((got = ew_input_next(in, &r, e)) > 0) {
+		struct ew_strv errs = {0};
+		char *where = ew_xasprintf("stdin:%lu", r->line);
+		size_t bad = ew_check_record(&check, r, 0, where, &errs);
+		if (bad)
+			ew_errf(e, "%s", errs.v[0]);
+		ew_strv_free(&errs);
+		free(where);
+		if (bad) {
+			ew_record_free(r);
+			got = -1;
+			break;
+		}
+		keep(r, L, e);
+	}
+	ew_input_close(in);
+	if (got < 0)
+		return -1;
+	qsort(L->v, L->n, sizeof *L->v, cmp_rec);
+	return 0;
+}
+
+static void
+loaded_free(struct loaded *L)
+{
+	for (size_t i = 0; i < L->n; i++)
+		ew_record_free(L->v[i]);
+	free(L->v);
+}
+
+/* "Alerts: 2 raised, 1 resolved" and a trailer per alert. */
+static char *
+run_message(const struct ew_alog *log, size_t from)
+{
+	static const char *const states[] = {"raised", "escalated",
+		"renotified", "resolved", NULL};
+	struct ew_buf m = {0};
+	int first = 1;
+
+	ew_buf_adds(&m, "Alerts:");
+	for (size_t s = 0; states[s]; s++) {
+		size_t n = 0;
+		for (size_t i = from; i < log->n; i++)
+			n += strcmp(log->v[i].v[EW_A_STATE], states[s]) == 0;
+		if (n) {
+			ew_buf_addf(&m, "%s %zu %s", first ? "" : ",", n, states[s]);
+			first = 0;
+		}
+	}
+	ew_buf_adds(&m, "\n\nEw-Action: alert\n");
+	for (size_t i = from; i < log->n && i - from < 1000; i++)
+		ew_buf_addf(&m, "Ew-Alert: %s\n", log->v[i].v[EW_A_ALERT]);
+	return ew_buf_detach(&m);
+}
+
+/* The Nagios line, and its exit status. */
+static int
+nagios(const struct ew_alog *log, int failed, const char *why)
+{
+	static const char *const status[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+	struct ew_astate st;
+	struct ew_err e = {{0}};
+	size_t count[EW_NLEVELS] = {0};
+	int code = 0;
+
+	if (ew_astate_build(&st, log, &e) < 0) {
+		printf("EW UNKNOWN - %s\n", e.msg);
+		return 3;
+	}
+	for (size_t i = 0; i < st.n; i++)
+		if (st.v[i].open)
+			count[st.v[i].level]++;
+	ew_astate_free(&st);
+	if (count[EW_RED])
+		code = 2;
+	else if (count[EW_ORANGE] || count[EW_YELLOW])
+		code = 1;
+	if (failed && code < 2)
+		code = 3;
+	printf("EW %s - ", status[code]);
+	size_t total = 0;
+	for (int l = EW_RED; l >= 0; l--) {
+		if (!count[l])
+			continue;
+		printf("%s%zu %s", total ? ", " : "", count[l], ew_level_name(l));
+		total += count[l];
+	}
+	if (total)
+		printf(" alert%s open", total == 1 ? "" : "s");
+	else
+		printf("no alerts open");
+	if (failed)
+		printf("; %d rule%s failed (%s)", failed, failed == 1 ? "" : "s", why);
+	printf(" |");
+	for (int l = EW_RED; l >= 0; l--)
+		printf(" %s=%zu;;;0", ew_level_name(l), count[l]);
+	printf("\n");
+	return code;
+}
+
+/* Runs the notifiers of every pending notification; records deliveries. */
+static int
+deliver(struct ew_repo *repo, const struct ew_rules *rs,
+	const struct opts *o, const char *who, time_t now)
+{
+	struct ew_alog log;
+	struct ew_astate st;
+	struct ew_pending *p = NULL;
+	struct ew_err e = {{0}};
+	struct ew_strv done_alert = {0}, done_via = {0};
+	long timeout = 60;
+	const char *env = getenv("EW_NOTIFY_TIMEOUT");
+	int rc = 0;
+
+	if (env && *env && !ew_parse_int(env, 1, 86400, &timeout)) {
+		ew_warn("invalid EW_NOTIFY_TIMEOUT '%s' (expected seconds, 1 to 86400)", env);
+		return 2;
+	}
+	if (read_log(repo, &log, &e) < 0)
+		return ew_fail(&e);
+	if (ew_astate_build(&st, &log, &e) < 0) {
+		ew_alog_free(&log);
+		return ew_fail(&e);
+	}
+	size_t n = ew_astate_pending(&st, &log, &p);
+	for (size_t i = 0; i < n; i++) {
+		const struct ew_arow *row = &log.v[p[i].row];
+		int k = ew_rules_find(rs, row->v[EW_A_RULE]);
+		const struct ew_rule *rule = k >= 0 ? &rs->v[k] : NULL;
+		char *cmd = NULL;
+		if (ew_notifier_command(repo, p[i].notifier, &cmd, &e) < 0) {
+			ew_warn("%s", e.msg);
+			rc = 2;
+			continue;
+		}
+		if (!cmd) {
+			ew_warn("notifier '%s' is not configured (add [notifier \"%s\"] command = ... to ew.conf or .git/config); alert %s stays pending",
+				p[i].notifier, p[i].notifier, p[i].alert->id);
+			rc = 2;
+			continue;
+		}
+		char *summary = ew_alert_summary(row, rule, &repo->schema);
+		char *json = ew_alert_json(row, rule, summary, p[i].notifier, repo->root);
+		if (ew_notify_run(cmd, repo->root, row, json, summary, p[i].notifier, timeout, &e) < 0) {
+			ew_warn("notifier '%s' failed for alert %s: %s; will retry on the next run",
+				p[i].notifier, p[i].alert->id, e.msg);
+			rc = 2;
+		} else {
+			ew_strv_push(&done_alert, ew_xstrdup(p[i].alert->id));
+			ew_strv_push(&done_via, ew_xstrdup(p[i].notifier));
+		}
+		free(summary);
+		free(json);
+		free(cmd);
+	}
+	ew_pending_free(p, n);
+	ew_astate_free(&st);
+	ew_alog_free(&log);
+	if (done_alert.n == 0 || o->dry)
+		goto out;
+	/* record the deliveries on what HEAD is now */
+	if (ew_repo_lock(repo, &e) < 0 || read_log(repo, &log, &e) < 0) {
+		ew_warn("%s; %zu delivered notification%s not recorded", e.msg, done_alert.n, done_alert.n == 1 ? "" : "s");
+		rc = 2;
+		goto out;
+	}
+	if (ew_astate_build(&st, &log, &e) == 0) {
+		struct ew_buf msg = {0};
+		ew_buf_addf(&msg, "Notify: %zu delivered\n\nEw-Action: notify\n", done_alert.n);
+		for (size_t i = 0; i < done_alert.n; i++) {
+			const struct ew_alert *a = ew_astate_find(&st, done_alert.v[i], &e);
+			struct ew_arow *r;
+			if (!a || !(r = ew_alog_append(&log, "notified", now, &e)))
+				break;
+			ew_arow_set(r, EW_A_ALERT, a->id);
+			ew_arow_set(r, EW_A_RULE, a->rule);
+			ew_arow_set(r, EW_A_GROUP, a->group);
+			ew_arow_set(r, EW_A_LEVEL, ew_level_name(a->level));
+			ew_arow_set(r, EW_A_WHO, who);
+			ew_arow_set(r, EW_A_NOTIFY, done_via.v[i]);
+			if (i < 1000)
+				ew_buf_addf(&msg, "Ew-Alert: %s\n", a->id);
+		}
+		if (!*e.msg)
+			commit_log(repo, &log, msg.s, o->author, &e);
+		ew_buf_free(&msg);
+		ew_astate_free(&st);
+	}
+	ew_alog_free(&log);
+	ew_repo_unlock(repo);
+	if (*e.msg) {
+		ew_warn("%s; %zu delivered notification%s not recorded", e.msg, done_alert.n, done_alert.n == 1 ? "" : "s");
+		rc = 2;
+	}
+out:
+	ew_strv_free(&done_alert);
+	ew_strv_free(&done_via);
+	return rc;
+}
+
+static int
+evaluate(const struct opts *o)
+{
+	struct ew_repo repo;
+	struct ew_schema own = {0};
+	const struct ew_schema *schema;
+	struct ew_rules rs = {0};
+	struct ew_strv problems = {0};
+	struct ew_result *res = NULL;
+	struct ew_alog log = {0};
+	struct loaded L = {0};
+	struct ew_err e = {{0}};
+	enum ew_format fmt = ew_format_default(stdout);
+	char *who = NULL, *rules_path;
+	int have_repo, status = 0, alert_lock = -1, failed = 0;
+	time_t now;
+	int rc = 2;
+
+	if (o->format && ew_format_parse(o->format, &fmt, &e) < 0)
+		return ew_fail(&e);
+	if (get_now(o, &now, &e) < 0)
+		return ew_fail(&e);
+	have_repo = ew_repo_open(&repo, NULL, EW_OPEN_CATALOGS, &e) == 0;
+	if (!have_repo && !(o->from_stdin && o->rules))
+		return ew_fail(&e);
+	e.msg[0] = '\0';
+	if (!have_repo && ew_schema_init(&own, NULL, &e) < 0)
+		return ew_fail(&e);
+	schema = have_repo ? &repo.schema : &own;
+	rules_path = o->rules ? ew_xstrdup(o->rules) : ew_xasprintf("%srules.conf", repo.root);
+	if (ew_rules_load(&rs, rules_path, o->rules ? o->rules : "rules.conf", schema, &problems, &e) < 0)
+		goto out;
+	for (size_t i = 0; i < problems.n; i++)
+		ew_warn("%s", problems.v[i]);
+	if (problems.n)
+		status = 2;
+	if (have_repo && ew_repo_who(&repo, o->author, &who, &e) < 0) {
+		if (!o->dry)
+			goto out;
+		e.msg[0] = '\0';
+	}
+	if (!who)
+		who = ew_xstrdup(getenv("EW_AUTHOR") ? getenv("EW_AUTHOR") : "");
+	/* one run at a time evaluates and notifies */
+	if (!o->dry && ew_repo_flock(&repo, "ew-alert.lock",
+			"another ew alert is running", &alert_lock, &e) < 0)
+		goto out;
+	L.today = ew_day_of(now);
+	L.from_day = ew_day_of(now - (time_t)rs.max_window);
+	if (o->from_stdin) {
+		if (load_stdin(&L, have_repo ? &repo : NULL, schema, now, &e) < 0)
+			goto out;
+	} else {
+		char since[11], until[11];
+		ew_date_format(L.from_day, since);
+		ew_date_format(L.today, until);
+		if (ew_repo_each_record(&repo, since, until, keep, &L, &e) < 0)
+			goto out;
+	}
+	res = ew_xcalloc(rs.n + 1, sizeof *res);
+	if (ew_rules_eval(&rs, L.v, L.n, schema, now, res, &e) < 0)
+		goto out;
+	const char *first_failed = NULL;
+	for (size_t k = 0; k < rs.n; k++)
+		if (res[k].failed) {
+			if (!rs.v[k].broken) /* broken ones were reported */
+				ew_warn("%s: rule '%s': %s; its alerts are unchanged",
+					o->rules ? o->rules : "rules.conf", rs.v[k].name, res[k].why);
+			if (!failed++)
+				first_failed = rs.v[k].name;
+			status = 2;
+		}
+	/* the state, and the commit, under the writer's lock */
+	if (!o->dry && ew_repo_lock(&repo, &e) < 0)
+		goto out;
+	if (have_repo && read_log(&repo, &log, &e) < 0)
+		goto out;
+	size_t before = log.n;
+	long added = ew_alert_transitions(&log, &rs, res, have_repo && !o->rules, now, who, &e);
+	if (added < 0)
+		goto out;
+	if (!o->dry && added > 0) {
+		char *msg = run_message(&log, before);
+		int c = commit_log(&repo, &log, msg, o->author, &e);
+		free(msg);
+		if (c < 0)
+			goto out;
+	}
+	if (have_repo)
+		ew_repo_unlock(&repo);
+	if (o->nagios) {
+		rc = nagios(&log, failed, first_failed ? first_failed : "");
+		goto out;
+	}
+	print_rows(&log, before, fmt);
+	if (ew_finish_stdout())
+		status = 2;
+	if (!o->dry) {
+		int d = deliver(&repo, &rs, o, who, now);
+		if (d)
+			status = d;
+	}
+	rc = status ? status : added > 0 ? 0 : 1;
+out:
+	if (rc == 2 && *e.msg)
+		warn_lines(e.msg);
+	if (o->nagios && rc == 2 && *e.msg) {
+		printf("EW UNKNOWN - %s\n", e.msg);
+		rc = 3;
+	}
+	if (alert_lock >= 0)
+		close(alert_lock);
+	ew_results_free(res, res ? rs.n : 0);
+	free(res);
+	ew_alog_free(&log);
+	loaded_free(&L);
+	ew_rules_free(&rs);
+	ew_strv_free(&problems);
+	free(rules_path);
+	free(who);
+	if (have_repo)
+		ew_repo_close(&repo);
+	ew_schema_free(&own);
+	return rc;
+}
+
+/* ---- the response loop ---- */
+
+static int
+respond(const struct opts *o)
+{
+	struct ew_repo repo;
+	struct ew_alog log = {0};
+	struct ew_astate st = {0};
+	struct ew_err e = {{0}};
+	struct ew_buf msg = {0};
+	char *who = NULL;
+	time_t now;
+	int rc = 2, ack = strcmp(o->cmd, "ack") == 0;
+
+	if (get_now(o, &now, &e) < 0 || ew_repo_open(&repo, NULL, 0, &e) < 0)
+		return ew_fail(&e);
+	if (ew_repo_who(&repo, o->author, &who, &e) < 0 || ew_repo_lock(&repo, &e) < 0 ||
+	    read_log(&repo, &log, &e) < 0 || ew_astate_build(&st, &log, &e) < 0)
+		goto out;
+	struct ew_alert *a = ew_astate_find(&st, o->arg, &e);
+	if (!a)
+		goto out;
+	if (!a->open) {
+		ew_errf(&e, "alert %s (%s%s%s) is already resolved", a->id, a->rule,
+			*a->group ? " " : "", a->group);
+		goto out;
+	}
+	if (ack && a->acked) {
+		ew_errf(&e, "alert %s is already acknowledged (see 'ew alert list')", a->id);
+		goto out;
+	}
+	const struct ew_arow *last = &log.v[a->last];
+	char *id = ew_xstrdup(a->id), *rule = ew_xstrdup(a->rule), *group = ew_xstrdup(a->group);
+	int level = a->level;
+	/* the count and records of its latest transition */
+	const char *count = "", *records = "";
+	for (size_t i = a->last + 1; i-- > a->first;) {
+		const struct ew_arow *r = &log.v[i];
+		if (strcmp(r->v[EW_A_ALERT], id) == 0 && strcmp(r->v[EW_A_STATE], "notified") != 0) {
+			count = r->v[EW_A_COUNT];
+			records = r->v[EW_A_RECORDS];
+			break;
+		}
+	}
+	(void)last;
+	char *count_c = ew_xstrdup(count), *records_c = ew_xstrdup(records);
+	struct ew_arow *row = ew_alog_append(&log, ack ? "acknowledged" : "resolved", now, &e);
+	if (row) {
+		ew_arow_set(row, EW_A_ALERT, id);
+		ew_arow_set(row, EW_A_RULE, rule);
+		ew_arow_set(row, EW_A_GROUP, group);
+		ew_arow_set(row, EW_A_LEVEL, ew_level_name(level));
+		ew_arow_set(row, EW_A_COUNT, count_c);
+		ew_arow_set(row, EW_A_RECORDS, records_c);
+		ew_arow_set(row, EW_A_WHO, who);
+		ew_arow_set(row, EW_A_NOTE, o->note ? o->note : ack ? "" : "resolved by hand");
+		ew_buf_addf(&msg, "%s alert %s (%s%s%s)\n\nEw-Action: %s\nEw-Alert: %s\n",
+			ack ? "Acknowledge" : "Resolve", id, rule, *group ? " " : "", group,
+			ack ? "ack" : "resolve", id);
+		if (commit_log(&repo, &log, msg.s, o->author, &e) == 0)
+			rc = 0;
+	}
+	free(id);
+	free(rule);
+	free(group);
+	free(count_c);
+	free(records_c);
+out:
+	if (rc)
+		warn_lines(e.msg);
+	ew_buf_free(&msg);
+	ew_astate_free(&st);
+	ew_alog_free(&log);
+	free(who);
+	ew_repo_close(&repo);
+	return rc;
+}
+
+static int
+silence(const struct opts *o)
+{
+	struct ew_repo repo;
+	struct ew_rules rs = {0};
+	struct ew_strv problems = {0};
+	struct ew_alog log = {0};
+	struct ew_err e = {{0}};
+	struct ew_buf msg = {0};
+	char *who = NULL, *path = NULL, *rule = ew_xstrdup(o->arg);
+	char *group = strchr(rule, ':');
+	long secs = 0;
+	time_t now;
+	int rc = 2;
+
+	if (group)
+		*group++ = '\0';
+	if (!o->dur || ew_duration_parse(o->dur, &secs) < 0 || secs <= 0) {
+		ew_warn("%s", o->dur ? "invalid --for (expected a duration such as 30m, 24h, 3d, 2w)"
+			: "silence needs --for DURATION (e.g. --for 3d)");
+		free(rule);
+		return 2;
+	}
+	if (!o->reason || !*o->reason) {
+		ew_warn("silence needs --reason TEXT: say why, for whoever reads the alert log");
+		free(rule);
+		return 2;
+	}
+	if (get_now(o, &now, &e) < 0 || ew_repo_open(&repo, NULL, 0, &e) < 0) {
+		free(rule);
+		return ew_fail(&e);
+	}
+	path = ew_xasprintf("%srules.conf", repo.root);
+	if (ew_rules_load(&rs, path, "rules.conf", &repo.schema, &problems, &e) < 0)
+		goto out;
+	if (ew_rules_find(&rs, rule) < 0) {
+		struct ew_near near;
+		ew_near_init(&near, rule);
+		for (size_t i = 0; i < rs.n; i++)
+			ew_near_consider(&near, rs.v[i].name);
+		const char *best = ew_near_done(&near);
+		if (best)
+			ew_errf(&e, "no rule '%s' in rules.conf (did you mean '%s'?)", rule, best);
+		else
+			ew_errf(&e, "no rule '%s' in rules.conf", rule);
+		goto out;
+	}
+	if (ew_repo_who(&repo, o->author, &who, &e) < 0 || ew_repo_lock(&repo, &e) < 0 ||
+	    read_log(&repo, &log, &e) < 0)
+		goto out;
+	struct ew_arow *row = ew_alog_append(&log, "silence", now, &e);
+	if (!row)
+		goto out;
+	char until[21];
+	ew_time_format(now + (time_t)secs, until);
+	ew_arow_set(row, EW_A_RULE, rule);
+	ew_arow_set(row, EW_A_GROUP, group ? group : "");
+	ew_arow_set(row, EW_A_UNTIL, until);
+	ew_arow_set(row, EW_A_WHO, who);
+	ew_arow_set(row, EW_A_NOTE, o->reason);
+	ew_buf_addf(&msg, "Silence %s%s%s until %s\n\nEw-Action: silence\nEw-Silence: %s\n",
+		rule, group && *group ? " " : "", group ? group : "", until, row->v[EW_A_ID]);
+	if (commit_log(&repo, &log, msg.s, o->author, &e) == 0)
+		rc = 0;
+out:
+	if (rc)
+		warn_lines(e.msg);
+	ew_buf_free(&msg);
+	ew_alog_free(&log);
+	ew_rules_free(&rs);
+	ew_strv_free(&problems);
+	free(who);
+	free(path);
+	free(rule);
+	ew_repo_close(&repo);
+	return rc;
+}
+
+/* ---- list ---- */
+
+enum { L_ALERT, L_RULE, L_GROUP, L_LEVEL, L_STATE, L_RAISED, L_TIME,
+	L_COUNT, L_RECORDS, L_WHO, L_NOTE, L_PENDING, L_NCOLS };
+
+static const char *const list_names[L_NCOLS] = {"alert", "rule", "group",
+	"level", "state", "raised", "time", "count", "records", "who", "note",
+	"pending"};
+static const int list_numeric[L_NCOLS] = {[L_COUNT] = 1};
+static const size_t list_table[] = {L_ALERT, L_RULE, L_GROUP, L_LEVEL,
+	L_STATE, L_RAISED, L_COUNT, L_WHO, L_NOTE, L_PENDING};
+
+static int
+list(const struct opts *o)
+{
+	struct ew_repo repo;
+	struct ew_alog log = {0};
+	struct ew_astate st = {0};
+	struct ew_pending *p = NULL;
+	struct ew_err e = {{0}};
+	enum ew_format fmt = ew_format_default(stdout);
+	size_t np = 0, shown = 0;
+	int rc = 2;
+
+	if (o->format && ew_format_parse(o->format, &fmt, &e) < 0)
+		return ew_fail(&e);
+	if (ew_repo_open(&repo, NULL, 0, &e) < 0)
+		return ew_fail(&e);
+	if (read_log(&repo, &log, &e) < 0 || ew_astate_build(&st, &log, &e) < 0)
+		goto out;
+	np = ew_astate_pending(&st, &log, &p);
+	const char *names[L_NCOLS];
+	int numeric[L_NCOLS];
+	size_t cols[L_NCOLS], n = 0;
+	if (fmt == EW_FMT_TABLE)
+		for (; n < sizeof list_table / sizeof list_table[0]; n++)
+			cols[n] = list_table[n];
+	else
+		for (; n < L_NCOLS; n++)
+			cols[n] = n;
+	for (size_t i = 0; i < n; i++) {
+		names[i] = list_names[cols[i]];
+		numeric[i] = list_numeric[cols[i]];
+	}
+	struct ew_out out;
+	ew_out_begin(&out, fmt, stdout, names, numeric, n);
+	for (size_t i = 0; i < st.n; i++) {
+		const struct ew_alert *a = &st.v[i];
+		if (o->open && !a->open)
+			continue;
+		/* its latest row other than a delivery */
+		const struct ew_arow *r = &log.v[a->first];
+		for (size_t k = a->last + 1; k-- > a->first;)
+			if (strcmp(log.v[k].v[EW_A_ALERT], a->id) == 0 &&
+			    strcmp(log.v[k].v[EW_A_STATE], "notified") != 0) {
+				r = &log.v[k];
+				break;
+			}
+		struct ew_buf pend = {0};
+		for (size_t k = 0; k < np; k++)
+			if (p[k].alert == a)
+				ew_buf_addf(&pend, "%s%s", pend.len ? ";" : "", p[k].notifier);
+		const char *v[L_NCOLS] = {a->id, a->rule, a->group,
+			ew_level_name(a->level),
+			!a->open ? "resolved" : a->acked ? "acknowledged" : "open",
+			log.v[a->first].v[EW_A_TIME], r->v[EW_A_TIME], r->v[EW_A_COUNT],
+			r->v[EW_A_RECORDS], r->v[EW_A_WHO], r->v[EW_A_NOTE],
+			pend.s ? pend.s : ""};
+		const char *vals[L_NCOLS];
+		for (size_t c = 0; c < n; c++)
+			vals[c] = v[cols[c]];
+		ew_out_row(&out, vals);
+		ew_buf_free(&pend);
+		shown++;
+	}
+	ew_out_end(&out);
+	rc = ew_finish_stdout();
+	if (rc == 0 && shown == 0)
+		rc = 1;
+out:
+	if (rc == 2 && *e.msg)
+		warn_lines(e.msg);
+	ew_pending_free(p, np);
+	ew_astate_free(&st);
+	ew_alog_free(&log);
+	ew_repo_close(&repo);
+	return rc;
+}
+
+/* Options that only some forms take. */
+static int
+check_options(const struct opts *o)
+{
+	const char *cmd = o->cmd ? o->cmd : "";
+	int eval = !o->cmd, respond_cmd = strcmp(cmd, "ack") == 0 || strcmp(cmd, "resolve") == 0;
+	struct {
+		int given, allowed;
+		const char *name;
+	} rules[] = {
+		{o->dry != 0, eval, "--dry-run"},
+		{o->rules != NULL, eval, "--rules"},
+		{o->nagios != 0, eval, "--nagios"},
+		{o->from_stdin != 0, eval, "-"},
+		{o->format != NULL, eval || strcmp(cmd, "list") == 0, "--format"},
+		{o->note != NULL, respond_cmd, "--note"},
+		{o->dur != NULL, strcmp(cmd, "silence") == 0, "--for"},
+		{o->reason != NULL, strcmp(cmd, "silence") == 0, "--reason"},
+		{o->open != 0, strcmp(cmd, "list") == 0, "--open"},
+		{o->author != NULL, strcmp(cmd, "list") != 0, "--author"},
+		{o->now != NULL, strcmp(cmd, "list") != 0, "--now"},
+	};
+	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+		if (rules[i].given && !rules[i].allowed) {
+			ew_warn("%s cannot be used %s%s", rules[i].name,
+				o->cmd ? "with " : "when evaluating", o->cmd ? o->cmd : "");
+			return -1;
+		}
+	if (o->from_stdin && !o->dry && !o->nagios) {
+		ew_warn("records from stdin (-) can only be evaluated with --dry-run or --nagios: they are not the repository's");
+		return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = {0};
+	struct ew_strv args = {0};
+	int c, rc;
+
+	ew_progname = "ew-alert";
+	while ((c = getopt_long(argc, argv, "C:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'C':
+			if (ew_chdir(optarg))
+				return 2;
+			break;
+		case 'h': return usage(stdout, 0);
+		case O_AUTHOR: o.author = optarg; break;
+		case O_DRY: o.dry = 1; break;
+		case O_FOR: o.dur = optarg; break;
+		case O_FORMAT: o.format = optarg; break;
+		case O_JSON: o.format = "json"; break;
+		case O_NAGIOS: o.nagios = 1; break;
+		case O_NOTE: o.note = optarg; break;
+		case O_NOW: o.now = optarg; break;
+		case O_OPEN: o.open = 1; break;
+		case O_REASON: o.reason = optarg; break;
+		case O_RULES: o.rules = optarg; break;
+		case O_VERSION: return ew_print_version();
+		default: return usage(stderr, 2);
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		ew_strv_push(&args, ew_xstrdup(argv[i]));
+	rc = 2;
+	size_t want = 0;
+	if (args.n && (strcmp(args.v[0], "ack") == 0 || strcmp(args.v[0], "resolve") == 0 ||
+	    strcmp(args.v[0], "silence") == 0)) {
+		o.cmd = args.v[0];
+		want = 2;
+		if (args.n < 2) {
+			ew_warn("%s needs %s", o.cmd, strcmp(o.cmd, "silence") == 0 ? "a RULE or RULE:GROUP" : "an alert ID");
+			goto usage;
+		}
+		o.arg = args.v[1];
+	} else if (args.n && strcmp(args.v[0], "list") == 0) {
+		o.cmd = args.v[0];
+		want = 1;
+	} else if (args.n && strcmp(args.v[0], "-") == 0) {
+		o.from_stdin = 1;
+		want = 1;
+	}
+	if (args.n > want) {
+		ew_warn("unexpected argument '%s'", args.v[want]);
+		goto usage;
+	}
+	if (check_options(&o) < 0)
+		goto usage;
+	if (o.nagios)
+		o.dry = 1;
+	if (!o.cmd)
+		rc = evaluate(&o);
+	else if (strcmp(o.cmd, "list") == 0)
+		rc = list(&o);
+	else if (strcmp(o.cmd, "silence") == 0)
+		rc = silence(&o);
+	else
+		rc = respond(&o);
+	ew_strv_free(&args);
+	return rc;
+usage:
+	ew_strv_free(&args);
+	return usage(stderr, o.nagios ? 3 : 2);
+}
