@@ -25,7 +25,8 @@ LIBSRC   = lib/util.c lib/err.c lib/csv.c lib/date.c lib/ulid.c \
            lib/cli.c lib/filter.c lib/rules.c lib/alert.c \
            lib/notify.c
 UNITSRC  = tests/unit/unit.c tests/unit/test-util.c tests/unit/test-csv.c \
-           tests/unit/test-date.c tests/unit/test-record.c
+           tests/unit/test-date.c tests/unit/test-record.c \
+           tests/unit/test-alert.c
 MAN1     = man/ew-init.1 man/ew-add.1 man/ew-update.1 man/ew-list.1 \
            man/ew-alert.1
 MAN5     = man/ew-data.5 man/ew-rules.5
@@ -113,6 +114,7 @@ deps:
 # times ew add and ew list on them; see bench/README.md.
 bench: deps all
 	bash bench/run.sh
+	bash bench/alert.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

@@ -243,7 +243,7 @@ check_ident(const char *s, size_t n)
  * skipped, but the code in their \(...) interpolations is scanned.
  */
 static const char *
-refused(const char *prog)
+refused(const char *prog, int *unbalanced)
 {
 	/* depth[k]: open parentheses of interpolation level k */
 	int depth[64] = {0}, level = 0, in_string = 0;
@@ -281,6 +281,8 @@ refused(const char *prog)
 				in_string = 1;
 			} else if (depth[level] > 0) {
 				depth[level]--;
+			} else {
+				*unbalanced = 1;
 			}
 			p++;
 		} else if (*p == '$') {
@@ -306,6 +308,8 @@ refused(const char *prog)
 			p++;
 		}
 	}
+	if (depth[0] || level || in_string)
+		*unbalanced = 1;
 	return NULL;
 }
 
@@ -328,7 +332,8 @@ ew_jq_limits(long *secs, long *mib, struct ew_err *e)
 struct ew_jq *
 ew_jq_new(const char *prog, struct ew_err *e)
 {
-	const char *bad = refused(prog);
+	int unbalanced = 0;
+	const char *bad = refused(prog, &unbalanced);
 
 	if (bad) {
 		ew_errf(e, "jq program uses '%s', which is not allowed here", bad);
@@ -348,12 +353,22 @@ ew_jq_new(const char *prog, struct ew_err *e)
 		return NULL;
 	}
 	jq_set_attr(q->jq, jv_string("JQ_LIBRARY_PATH"), jv_array());
-	/* alone first, so that errors speak of the user's own lines */
-	int ok = jq_compile(q->jq, prog);
-	if (ok) {
+	/*
+	 * Compiling costs (libjq parses its builtins each time), so the
+	 * program is compiled once, wrapped; its parentheses must balance so
+	 * that it cannot close the wrapping. Errors are reported from the
+	 * program compiled alone, so that they speak of the user's own lines.
+	 */
+	int ok = 0;
+	if (!unbalanced) {
 		char *wrapped = ew_xasprintf("%s%s\n)", prelude, prog);
 		ok = jq_compile(q->jq, wrapped);
 		free(wrapped);
+	}
+	if (!ok) {
+		ew_buf_reset(&q->msg);
+		if (jq_compile(q->jq, prog))
+			ew_buf_adds(&q->msg, "unbalanced parentheses");
 	}
 	if (!ok) {
 		ew_errf(e, "invalid jq program '%s': %s", prog,

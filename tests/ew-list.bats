@@ -341,6 +341,13 @@ expect_ids() {
 	assert_stderr "ew-list: jq program uses '\$__loc__', which is not allowed here"
 }
 
+@test "list: a --where program cannot close the parentheses that confine it" {
+	run_split -2 ew list --count --where 'true) | (true'
+	[[ $stderr == "ew-list: invalid jq program 'true) | (true': "* ]]
+	# parentheses inside strings, and string interpolation, do not count
+	run_split -0 ew list --count --where '"a)(" != "\(.cercle))"'
+}
+
 @test "list: a --where program that runs out of memory stops with exit 2, not a crash" {
 	[[ ${EW_BIN:-} != *asan* ]] || skip "AddressSanitizer reserves more address space than the limit"
 	run_split -2 bash -c 'ulimit -v 1500000; exec ew list --count --where "reduce range(40) as \$i (\"x\"; .+.) | length > 0"'

@@ -148,6 +148,7 @@ main(void)
 	test_csv();
 	test_date();
 	test_record();
+	test_alert();
 	printf("1..%d\n", count);
 	if (failed)
 		printf("# %d of %d checks failed\n", failed, count);

@@ -42,5 +42,6 @@ void test_util(void);
 void test_csv(void);
 void test_date(void);
 void test_record(void);
+void test_alert(void);
 
 #endif

@@ -66,6 +66,36 @@ echo "    ew list --cercle Niono | ew list --where '.severity >= 4' --format tab
 ew list --cercle Niono | ew list --where '.severity >= 4' --format table -
 echo
 
+echo "==> Alerts. The default rules (rules.conf) count reports in time windows;"
+echo "    one notifier, kept in .git/config, appends each notification to a file:"
+git config notifier.desk.command 'jq -r .summary >> "$(git rev-parse --git-dir)/demo-notifications.txt"'
+git config -f rules.conf --add rule.killings.notify desk
+git commit -q -m "Notify the desk of killings" rules.conf
+echo "    git config notifier.desk.command '...'; rules.conf: [rule \"killings\"] notify = desk"
+echo
+echo "==> Evaluate the rules, as cron would every few minutes: ew alert --format table"
+ew alert --format table
+echo
+echo "==> What the notifier received:"
+cat .git/demo-notifications.txt
+echo
+echo "==> A second run at the same instant finds nothing new (exit 1, no output):"
+status=0
+ew alert || status=$?
+echo "    exit status $status"
+echo
+alert=$(ew alert list --open --format csv | awk -F, '$2 == "killings" {print $1}')
+echo "==> The desk acknowledges the killings alert: ew alert ack $alert --note ..."
+ew alert ack "$alert" --author 'Desk Officer <desk@example.org>' \
+	--note 'Protection cluster informed'
+echo
+echo "==> Open alerts: ew alert list --open --format table"
+ew alert list --open --format table
+echo
+echo "==> For Nagios: ew alert --nagios"
+ew alert --nagios || :
+echo
+
 echo "==> Every change is a commit with a readable message:"
 git --no-pager log --format='%h %an %s' | head
 echo
@@ -84,6 +114,8 @@ cat <<EOF
       ew list --since 7d --format table
       ew list --json | jq -r '.description'
       ew update ID status=closed     # ID as printed by ew list
+      ew alert list --format table
+      cat alerts.csv
       git log -p reports/
       ew help list
 EOF
