@@ -34,8 +34,7 @@ export LC_ALL=C.UTF-8
 unset EW_DIR GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
 ew=$top/bin/ew
 
-die() { printf 'bench: %s\n' "$*" >&2; exit 2; }
-say() { printf '%s\n' "$*" >&2; }
+. bench/lib.sh
 
 [ -x "$ew" ] || die "no $ew; run 'make' first"
 [ -x /usr/bin/time ] || die "no /usr/bin/time; install the Debian package 'time'"
@@ -45,35 +44,9 @@ ${CC:-cc} -O2 -std=c11 -Wall -Wextra -o "$out/gen" bench/gen.c ||
 	die "cannot build bench/gen.c"
 tmp=$out/tmp.$$
 trap 'rm -f "$tmp".*' EXIT
+CAPTURE=1 QUIET=1
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=()
-
-median() { sort -n | awk '{v[NR] = $1} END {
-	if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR/2] + v[NR/2+1]) / 2 }'; }
-
-# measure OK_STATUSES NRUNS CMD...: median wall ms in $ms, highest peak
-# RSS (KiB) in $rss, after one untimed warm-up when NRUNS > 1.
-measure() {
-	local ok=$1 n=$2 i t0 t1 st
-	shift 2
-	local times=() rsss=()
-	if [ "$n" -gt 1 ]; then "$@" >/dev/null 2>&1 || :; fi
-	for ((i = 0; i < n; i++)); do
-		t0=$EPOCHREALTIME
-		st=0
-		/usr/bin/time -f %M -o "$tmp.rss" "$@" >"$tmp.out" 2>"$tmp.err" || st=$?
-		t1=$EPOCHREALTIME
-		case " $ok " in *" $st "*) ;; *)
-			cat "$tmp.err" >&2
-			die "'$*' exited with status $st" ;;
-		esac
-		[ ! -s "$tmp.err" ] || { cat "$tmp.err" >&2; die "'$*' wrote to stderr"; }
-		times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", (b - a) * 1000}')")
-		rsss+=("$(tail -n 1 "$tmp.rss")")
-	done
-	ms=$(printf '%s\n' "${times[@]}" | median)
-	rss=$(printf '%s\n' "${rsss[@]}" | sort -n | tail -n 1)
-}
 
 row() { # case N in-window runs note
 	rows+=("| $1 | $2 | $3 | $4 | $ms | $rss | $5 |")

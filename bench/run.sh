@@ -35,8 +35,7 @@ export LC_ALL=C.UTF-8
 unset EW_DIR GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
 ew=$top/bin/ew
 
-die() { printf 'bench: %s\n' "$*" >&2; exit 2; }
-say() { printf '%s\n' "$*" >&2; }
+. bench/lib.sh
 
 [ -x "$ew" ] || die "no $ew; run 'make' first"
 [ -x /usr/bin/time ] || die "no /usr/bin/time; install the Debian package 'time'"
@@ -50,43 +49,6 @@ rows=()      # the table rows, in order
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 tmp=$out/tmp.$$
 trap 'rm -f "$tmp".*' EXIT
-
-# median of the numbers on stdin
-median() { sort -n | awk '{v[NR] = $1} END {
-	if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR/2] + v[NR/2+1]) / 2 }'; }
-
-# measure OK_STATUSES NRUNS CMD... : runs CMD NRUNS times (after one
-# untimed warm-up when NRUNS > 1), stdout to /dev/null; sets ms (median
-# wall time), lo and hi (fastest and slowest) and rss (highest peak RSS
-# in KiB).  A run whose exit status
-# is not in OK_STATUSES stops the benchmark.
-measure() {
-	local ok=$1 n=$2 i t0 t1 st
-	shift 2
-	local times=() rsss=()
-	if [ "$n" -gt 1 ]; then "$@" >/dev/null 2>&1 || :; fi
-	for ((i = 0; i < n; i++)); do
-		t0=$EPOCHREALTIME
-		st=0
-		/usr/bin/time -f %M -o "$tmp.rss" "$@" >/dev/null 2>"$tmp.err" || st=$?
-		t1=$EPOCHREALTIME
-		case " $ok " in *" $st "*) ;; *)
-			cat "$tmp.err" >&2
-			die "'$*' exited with status $st" ;;
-		esac
-		times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", (b - a) * 1000}')")
-		rsss+=("$(tail -n 1 "$tmp.rss")")
-	done
-	spread "${times[@]}"
-	rss=$(printf '%s\n' "${rsss[@]}" | sort -n | tail -n 1)
-}
-
-# spread MS... : sets ms (the median), lo and hi
-spread() {
-	ms=$(printf '%s\n' "$@" | median)
-	lo=$(printf '%s\n' "$@" | sort -n | head -n 1)
-	hi=$(printf '%s\n' "$@" | sort -n | tail -n 1)
-}
 
 row() { # case N runs note  (and ms lo hi rss from measure)
 	local range="$lo–$hi"

@@ -521,6 +521,16 @@ out:
 
 /* ---- the response loop ---- */
 
+/* Who is changing the log, under the writer's lock, and the log itself. */
+static int
+begin_change(const struct opts *o, struct ew_repo *repo, struct ew_alog *log,
+	char **who, struct ew_err *e)
+{
+	if (ew_repo_who(repo, o->author, who, e) < 0 || ew_repo_lock(repo, e) < 0)
+		return -1;
+	return read_log(repo, log, e);
+}
+
 static int
 respond(const struct opts *o)
 {
@@ -535,8 +545,8 @@ respond(const struct opts *o)
 
 	if (get_now(o, &now, &e) < 0 || ew_repo_open(&repo, NULL, 0, &e) < 0)
 		return ew_fail(&e);
-	if (ew_repo_who(&repo, o->author, &who, &e) < 0 || ew_repo_lock(&repo, &e) < 0 ||
-	    read_log(&repo, &log, &e) < 0 || ew_astate_build(&st, &log, &e) < 0)
+	if (begin_change(o, &repo, &log, &who, &e) < 0 ||
+	    ew_astate_build(&st, &log, &e) < 0)
 		goto out;
 	struct ew_alert *a = ew_astate_find(&st, o->arg, &e);
 	if (!a)
@@ -644,8 +654,7 @@ silence(const struct opts *o)
 			ew_errf(&e, "no rule '%s' in rules.conf", rule);
 		goto out;
 	}
-	if (ew_repo_who(&repo, o->author, &who, &e) < 0 || ew_repo_lock(&repo, &e) < 0 ||
-	    read_log(&repo, &log, &e) < 0)
+	if (begin_change(o, &repo, &log, &who, &e) < 0)
 		goto out;
 	struct ew_arow *row = ew_alog_append(&log, "silence", now, &e);
 	if (!row)

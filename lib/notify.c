@@ -166,16 +166,8 @@ ew_notify_run(const char *cmd, const char *dir, const struct ew_arow *row,
 	struct timespec t0;
 	pid_t pid;
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
+	if ((pid = ew_fork_pipe(fds)) < 0)
 		return ew_errf(e, "cannot run notifier: %s", strerror(errno));
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return ew_errf(e, "cannot run notifier: %s", strerror(errno));
-	}
 	if (pid == 0) {
 		setpgid(0, 0);
 		if (dup2(fds[0], 0) < 0 || dup2(2, 1) < 0 || chdir(dir) < 0)

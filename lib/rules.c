@@ -511,16 +511,8 @@ run_child(const struct ew_rules *rs, struct job *jobs, size_t from,
 	long current = -1;
 	int status = 0;
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
+	if ((pid = ew_fork_pipe(fds)) < 0)
 		return ew_errf(e, "cannot start rule evaluation: %s", strerror(errno)), -2;
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return ew_errf(e, "cannot start rule evaluation: %s", strerror(errno)), -2;
-	}
 	if (pid == 0) {
 		close(fds[0]);
 		child(rs, jobs, from, recs, s, fds[1], secs, mib);

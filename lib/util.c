@@ -401,6 +401,23 @@ ew_read_file(const char *path, size_t *lenp)
 }
 
 int
+ew_fork_pipe(int fds[2])
+{
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		int err = errno;
+		close(fds[0]);
+		close(fds[1]);
+		errno = err;
+	}
+	return pid;
+}
+
+int
 ew_parse_int(const char *s, long lo, long hi, long *out)
 {
 	long v = 0;

@@ -72,6 +72,13 @@ size_t ew_distance(const char *a, const char *b);
 /* Reads a whole file; returns NULL with errno set on failure. */
 char *ew_read_file(const char *path, size_t *len);
 
+/*
+ * Makes a pipe (both ends close-on-exec) and forks, after flushing stdio
+ * so that nothing buffered is written twice. Returns the child's pid (0
+ * in the child), or -1 with errno set and no pipe left open.
+ */
+int ew_fork_pipe(int fds[2]);
+
 /* 1 when s is a decimal integer in [lo, hi]; stores it in *out. */
 int ew_parse_int(const char *s, long lo, long hi, long *out);
 
