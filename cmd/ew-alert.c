@@ -248,6 +248,17 @@ run_message(const struct ew_alog *log, size_t from)
 	return ew_buf_detach(&m);
 }
 
+/* The Nagios line of an error: one line, whatever the message. */
+static void
+nagios_unknown(const char *msg)
+{
+	printf("EW UNKNOWN - ");
+	for (; *msg; msg++)
+		putchar(*msg == '\n' || *msg == '|' ? ' ' : *msg);
+	printf("\n");
+	fflush(stdout);
+}
+
 /* The Nagios line, and its exit status. */
 static int
 nagios(const struct ew_alog *log, int failed, const char *why)
@@ -259,7 +270,7 @@ nagios(const struct ew_alog *log, int failed, const char *why)
 	int code = 0;
 
 	if (ew_astate_build(&st, log, &e) < 0) {
-		printf("EW UNKNOWN - %s\n", e.msg);
+		nagios_unknown(e.msg);
 		return 3;
 	}
 	for (size_t i = 0; i < st.n; i++)
@@ -323,8 +334,9 @@ deliver(struct ew_repo *repo, const struct ew_rules *rs,
 		int k = ew_rules_find(rs, row->v[EW_A_RULE]);
 		const struct ew_rule *rule = k >= 0 ? &rs->v[k] : NULL;
 		char *cmd = NULL;
-		if (ew_notifier_command(repo, p[i].notifier, &cmd, &e) < 0) {
-			ew_warn("%s", e.msg);
+		struct ew_err cfg = {{0}};
+		if (ew_notifier_command(repo, p[i].notifier, &cmd, &cfg) < 0) {
+			ew_warn("%s", cfg.msg);
 			rc = 2;
 			continue;
 		}
@@ -336,9 +348,10 @@ deliver(struct ew_repo *repo, const struct ew_rules *rs,
 		}
 		char *summary = ew_alert_summary(row, rule, &repo->schema);
 		char *json = ew_alert_json(row, rule, summary, p[i].notifier, repo->root);
-		if (ew_notify_run(cmd, repo->root, row, json, summary, p[i].notifier, timeout, &e) < 0) {
+		struct ew_err why = {{0}};
+		if (ew_notify_run(cmd, repo->root, row, json, summary, p[i].notifier, timeout, &why) < 0) {
 			ew_warn("notifier '%s' failed for alert %s: %s; will retry on the next run",
-				p[i].notifier, p[i].alert->id, e.msg);
+				p[i].notifier, p[i].alert->id, why.msg);
 			rc = 2;
 		} else {
 			ew_strv_push(&done_alert, ew_xstrdup(p[i].alert->id));
@@ -406,21 +419,21 @@ evaluate(const struct opts *o)
 	struct loaded L = {0};
 	struct ew_err e = {{0}};
 	enum ew_format fmt = ew_format_default(stdout);
-	char *who = NULL, *rules_path;
-	int have_repo, status = 0, alert_lock = -1, failed = 0;
+	char *who = NULL, *rules_path = NULL;
+	int have_repo = 0, status = 0, alert_lock = -1, failed = 0, nagios_said = 0;
 	time_t now;
 	int rc = 2;
 
 	if (o->format && ew_format_parse(o->format, &fmt, &e) < 0)
-		return ew_fail(&e);
+		goto out;
 	if (get_now(o, &now, &e) < 0)
-		return ew_fail(&e);
+		goto out;
 	have_repo = ew_repo_open(&repo, NULL, EW_OPEN_CATALOGS, &e) == 0;
 	if (!have_repo && !(o->from_stdin && o->rules))
-		return ew_fail(&e);
+		goto out;
 	e.msg[0] = '\0';
 	if (!have_repo && ew_schema_init(&own, NULL, &e) < 0)
-		return ew_fail(&e);
+		goto out;
 	schema = have_repo ? &repo.schema : &own;
 	rules_path = o->rules ? ew_xstrdup(o->rules) : ew_xasprintf("%srules.conf", repo.root);
 	if (ew_rules_load(&rs, rules_path, o->rules ? o->rules : "rules.conf", schema, &problems, &e) < 0)
@@ -484,7 +497,10 @@ evaluate(const struct opts *o)
 	if (have_repo)
 		ew_repo_unlock(&repo);
 	if (o->nagios) {
-		rc = nagios(&log, failed, first_failed ? first_failed : "");
+		/* problems of rules.conf outside any rule count as a failure */
+		rc = nagios(&log, failed ? failed : problems.n > 0,
+			first_failed ? first_failed : o->rules ? o->rules : "rules.conf");
+		nagios_said = 1;
 		goto out;
 	}
 	print_rows(&log, before, fmt);
@@ -499,8 +515,8 @@ evaluate(const struct opts *o)
 out:
 	if (rc == 2 && *e.msg)
 		warn_lines(e.msg);
-	if (o->nagios && rc == 2 && *e.msg) {
-		printf("EW UNKNOWN - %s\n", e.msg);
+	if (o->nagios && !nagios_said && rc == 2) {
+		nagios_unknown(*e.msg ? e.msg : "evaluation failed");
 		rc = 3;
 	}
 	if (alert_lock >= 0)
@@ -584,7 +600,13 @@ respond(const struct opts *o)
 		ew_arow_set(row, EW_A_COUNT, count_c);
 		ew_arow_set(row, EW_A_RECORDS, records_c);
 		ew_arow_set(row, EW_A_WHO, who);
-		ew_arow_set(row, EW_A_NOTE, o->note ? o->note : ack ? "" : "resolved by hand");
+		const char *note = o->note ? o->note : ack ? "" : "resolved by hand";
+		char *own = NULL;
+		/* the notes of automatic resolutions are ew alert's alone */
+		if (!ack && (strcmp(note, EW_NOTE_GONE) == 0 || strcmp(note, EW_NOTE_REMOVED) == 0))
+			note = own = ew_xasprintf("resolved by hand: %s", note);
+		ew_arow_set(row, EW_A_NOTE, note);
+		free(own);
 		ew_buf_addf(&msg, "%s alert %s (%s%s%s)\n\nEw-Action: %s\nEw-Alert: %s\n",
 			ack ? "Acknowledge" : "Resolve", id, rule, *group ? " " : "", group,
 			ack ? "ack" : "resolve", id);
@@ -816,11 +838,18 @@ main(int argc, char **argv)
 	int c, rc;
 
 	ew_progname = "ew-alert";
+	/* a Nagios check exits 3 on any error, a usage error too */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--nagios") == 0)
+			o.nagios = 1;
 	while ((c = getopt_long(argc, argv, "C:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
-			if (ew_chdir(optarg))
-				return 2;
+			if (ew_chdir(optarg)) {
+				if (o.nagios)
+					nagios_unknown("cannot change to the directory given with -C");
+				return o.nagios ? 3 : 2;
+			}
 			break;
 		case 'h': return usage(stdout, 0);
 		case O_AUTHOR: o.author = optarg; break;
@@ -835,8 +864,17 @@ main(int argc, char **argv)
 		case O_REASON: o.reason = optarg; break;
 		case O_RULES: o.rules = optarg; break;
 		case O_VERSION: return ew_print_version();
-		default: return usage(stderr, 2);
+		default: goto usage;
 		}
+	}
+	/* --now is "now" for everything: rows, ids and commit times alike */
+	if (o.now) {
+		time_t t;
+		if (ew_time_parse(o.now, &t) < 0) {
+			ew_warn("invalid --now '%s' (expected an RFC 3339 time such as 2026-11-28T12:00:00Z)", o.now);
+			goto usage;
+		}
+		setenv("EW_NOW", o.now, 1);
 	}
 	for (int i = optind; i < argc; i++)
 		ew_strv_push(&args, ew_xstrdup(argv[i]));
@@ -878,5 +916,7 @@ main(int argc, char **argv)
 	return rc;
 usage:
 	ew_strv_free(&args);
+	if (o.nagios)
+		nagios_unknown("usage error; see ew-alert --help");
 	return usage(stderr, o.nagios ? 3 : 2);
 }

@@ -222,6 +222,7 @@ ew_astate_build(struct ew_astate *st, const struct ew_alog *log,
 		    strcmp(state, "renotified") == 0 || strcmp(state, "resolved") == 0) {
 			if (strcmp(state, "resolved") == 0) {
 				a->open = 0;
+				a->resolve_row = i;
 				a->manual = strcmp(v[EW_A_NOTE], EW_NOTE_GONE) != 0 &&
 					strcmp(v[EW_A_NOTE], EW_NOTE_REMOVED) != 0;
 			} else {
@@ -433,7 +434,7 @@ rule_transitions(struct ew_alog *log, const struct ew_astate *st,
 		} else {
 			struct ew_alert *prev = latest(st, r->name, hit->key);
 			if (!(prev && prev->manual &&
-			      all_in(&hit->ids, log->v[prev->last].v[EW_A_RECORDS])))
+			      all_in(&hit->ids, log->v[prev->resolve_row].v[EW_A_RECORDS])))
 				rc = add_row(log, "raised", &c, now, who, e);
 		}
 		free(note);
@@ -492,6 +493,9 @@ ew_astate_pending(const struct ew_astate *st, const struct ew_alog *log,
 	for (size_t i = 0; i < st->n; i++) {
 		const struct ew_alert *a = &st->v[i];
 		if (a->notify_row == (size_t)-1)
+			continue;
+		/* a closed alert: only the news of its resolution is still due */
+		if (!a->open && a->notify_row != a->resolve_row)
 			continue;
 		const char *list = log->v[a->notify_row].v[EW_A_NOTIFY];
 		for (const char *p = list; *p;) {

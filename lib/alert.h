@@ -66,6 +66,7 @@ struct ew_alert {
 	int level;
 	int open, acked, manual;   /* manual: resolved by someone */
 	size_t first, last;        /* its first and latest rows */
+	size_t resolve_row;        /* the row that resolved it (when closed) */
 	size_t notify_row;         /* latest row that asked for notifiers, or
 	                              (size_t)-1 */
 	int unnotified;            /* its latest raise, escalation or repeat

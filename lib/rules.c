@@ -174,9 +174,9 @@ set_key(struct loader *L, struct ew_rule *r, const char *key, const char *v)
 		free(r->description);
 		r->description = ew_xstrdup(v);
 	} else if (strcmp(key, "level") == 0) {
+		L->level_set = 1; /* given: a bad one is not also missing */
 		if ((r->level = ew_level_parse(v)) < 0)
 			return problem(L, r, "invalid level '%s' (expected one of: info, yellow, orange, red)", v);
-		L->level_set = 1;
 	} else if (strcmp(key, "threshold") == 0) {
 		if (!ew_parse_int(v, 1, LONG_MAX / 2, &n))
 			return problem(L, r, "invalid threshold '%s' (expected a whole number, 1 or more)", v);
@@ -200,8 +200,10 @@ set_key(struct loader *L, struct ew_rule *r, const char *key, const char *v)
 		free(r->where);
 		r->where = ew_xstrdup(v);
 	} else if (strcmp(key, "window") == 0) {
-		if (set_duration(L, r, key, v, &r->window) < 0)
+		if (set_duration(L, r, key, v, &r->window) < 0) {
+			r->window = -1; /* given: a bad one is not also missing */
 			return -1;
+		}
 		free(r->window_text);
 		r->window_text = ew_xstrdup(v);
 	} else if (strcmp(key, "repeat") == 0) {
@@ -368,7 +370,7 @@ ew_rules_load(struct ew_rules *rs, const char *path, const char *label,
 	for (size_t i = 0; i < rs->n; i++) {
 		L.level_set = level_set[i];
 		finish_rule(&L, &rs->v[i]);
-		if (rs->v[i].window > rs->max_window)
+		if (!rs->v[i].broken && rs->v[i].window > rs->max_window)
 			rs->max_window = rs->v[i].window;
 	}
 	free(level_set);

@@ -197,3 +197,37 @@ assert_quiet_again() {
 	assert_equal "$status" 1
 	assert_clean_repo
 }
+
+@test "cron: a crontab line in cron's bare environment mails what is new, then nothing" {
+	IDS=()
+	at 2026-11-20T10:00:00Z
+	report 2026-11-20 Diabaly
+	report 2026-11-20 Dogofry
+	git config notifier.log.command 'cat >> "$HOME/notified.ndjson"'
+	git config -f rules.conf rule.attacks.notify log
+	git commit -q -m "Notify" rules.conf
+	local repo=$PWD bindir
+	bindir=$(dirname "$(command -v ew-alert)")
+	# what cron runs: /bin/sh -c LINE, with only HOME, LOGNAME, SHELL and
+	# PATH (as crontab(5) sets them, plus the crontab's own variables),
+	# stdin from /dev/null, and its output mailed when there is any
+	cron_run() {
+		env -i HOME="$HOME" LOGNAME=ew SHELL=/bin/sh PATH="$bindir:/usr/bin:/bin" \
+			EW_NOW="$EW_NOW" /bin/sh -c "cd '$repo' && ew alert" \
+			</dev/null >"$BATS_TEST_TMPDIR/mail" 2>&1
+	}
+	cron_run
+	run cat "$BATS_TEST_TMPDIR/mail"
+	assert_equal "${#lines[@]}" 2
+	assert_equal "${lines[0]}" "id,alert,rule,group,level,state,time,count,records,who,note,until,notify"
+	assert_line --index 1 --regexp "^$ULID_RE,$ULID_RE,attacks,Niono,yellow,raised,2026-11-20T10:00:00Z,2,"
+	[[ $(wc -l <"$HOME/notified.ndjson") == 1 ]]
+	assert_clean_repo
+	# five minutes later: nothing new, so no output and no mail
+	at 2026-11-20T10:05:00Z
+	local st=0
+	cron_run || st=$?
+	assert_equal "$st" 1
+	[[ ! -s $BATS_TEST_TMPDIR/mail ]] || fail "cron would mail: $(<"$BATS_TEST_TMPDIR/mail")"
+	[[ $(wc -l <"$HOME/notified.ndjson") == 1 ]]
+}

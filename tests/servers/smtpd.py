@@ -30,10 +30,12 @@ import argparse
 import json
 import os
 import re
-import signal
 import socketserver
 import sys
 import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serve import serve  # noqa: E402
 
 ADDR_RE = re.compile(rb"^(?:FROM|TO):\s*<([^>]*)>", re.I)
 
@@ -152,24 +154,7 @@ def main():
             pass
 
     server = Server(("127.0.0.1", 0), Handler)
-    tmp = opts.port_file + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("%d\n" % server.server_address[1])
-    os.replace(tmp, opts.port_file)
-
-    def stop(*_):
-        os._exit(0)  # at once: nothing to flush, every file is written whole
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    timer = threading.Timer(opts.lifetime, stop)
-    timer.daemon = True
-    timer.start()
-    try:
-        server.serve_forever(poll_interval=0.1)
-    finally:
-        server.server_close()
-    return 0
+    return serve(server, opts.port_file, opts.lifetime)
 
 
 if __name__ == "__main__":
