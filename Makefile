@@ -110,8 +110,8 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
 
-# Generates repositories of 1k, 10k and 100k records in bench/out/ and
-# times ew add and ew list on them; see bench/README.md.
+# Generates repositories of 1k to 1M records in bench/out/ and
+# times ew add, ew list and ew alert on them; see bench/README.md.
 bench: deps all
 	bash bench/run.sh
 	bash bench/alert.sh

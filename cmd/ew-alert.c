@@ -576,7 +576,6 @@ respond(const struct opts *o)
 		ew_errf(&e, "alert %s is already acknowledged (see 'ew alert list')", a->id);
 		goto out;
 	}
-	const struct ew_arow *last = &log.v[a->last];
 	char *id = ew_xstrdup(a->id), *rule = ew_xstrdup(a->rule), *group = ew_xstrdup(a->group);
 	int level = a->level;
 	/* the count and records of its latest transition */
@@ -589,7 +588,6 @@ respond(const struct opts *o)
 			break;
 		}
 	}
-	(void)last;
 	char *count_c = ew_xstrdup(count), *records_c = ew_xstrdup(records);
 	struct ew_arow *row = ew_alog_append(&log, ack ? "acknowledged" : "resolved", now, &e);
 	if (row) {

@@ -3,7 +3,7 @@
 
 load helpers
 
-PROGRAMS=(ew ew-init ew-add ew-update ew-list)
+PROGRAMS=(ew ew-init ew-add ew-update ew-list ew-alert)
 
 # usage_re PROG: how a usage line for PROG starts ("ew-add …" or "ew add …").
 usage_re() {
@@ -146,6 +146,12 @@ usage_re() {
 		[[ -x $inst/bin/$p ]] || fail "$inst/bin/$p was not installed"
 	done
 	[[ -f $inst/share/ew/places.csv ]] || fail "places.csv was not installed under $inst/share/ew"
+	for p in mail webhook; do
+		[[ -x $inst/share/ew/notifiers/$p ]] || fail "notifier $p was not installed executable"
+	done
+	for m in man1/ew-alert.1 man5/ew-rules.5; do
+		[[ -f $inst/share/man/$m ]] || fail "$m was not installed"
+	done
 	mkdir "$BATS_TEST_TMPDIR/away"
 	cd "$BATS_TEST_TMPDIR/away"
 	run -0 env -u EW_SHAREDIR PATH="$inst/bin:/usr/bin:/bin" ew init -q data
@@ -157,5 +163,8 @@ usage_re() {
 	assert_output "$(printf '%s\n' id,cercle "$id,Ségou")"
 	run -0 env -u EW_SHAREDIR PATH="/usr/bin:/bin" "$inst/bin/ew-list" --count
 	assert_output 1
+	# the installed default rules run
+	run -1 env -u EW_SHAREDIR PATH="$inst/bin:/usr/bin:/bin" ew alert --dry-run
+	assert_output ""
 	assert_clean_repo
 }
