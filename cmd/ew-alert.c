@@ -209,10 +209,7 @@ load_stdin(struct loaded *L, struct ew_repo *repo, const struct ew_schema *s,
 		keep(r, L, e);
 	}
 	ew_input_close(in);
-	if (got < 0)
-		return -1;
-	qsort(L->v, L->n, sizeof *L->v, cmp_rec);
-	return 0;
+	return got < 0 ? -1 : 0;
 }
 
 static void
@@ -304,7 +301,70 @@ nagios(const struct ew_alog *log, int failed, const char *why)
 	return code;
 }
 
-/* Runs the notifiers of every pending notification; records deliveries. */
+/* Deliveries made and not yet recorded. */
+struct done {
+	struct ew_strv alert, via;
+};
+
+/*
+ * Records the deliveries as notified rows, on what HEAD is now (someone may
+ * have acknowledged an alert meanwhile), in one commit. Returns 0 or 2.
+ */
+static int
+record_done(struct ew_repo *repo, struct done *d, const char *who,
+	const char *author, time_t now)
+{
+	struct ew_alog log = {0};
+	struct ew_astate st = {0};
+	struct ew_buf msg = {0};
+	struct ew_err e = {{0}};
+	int rc = 0;
+
+	if (d->alert.n == 0)
+		return 0;
+	if (ew_repo_lock(repo, &e) < 0 || read_log(repo, &log, &e) < 0 ||
+	    ew_astate_build(&st, &log, &e) < 0)
+		goto out;
+	ew_buf_addf(&msg, "Notify: %zu delivered\n\nEw-Action: notify\n", d->alert.n);
+	for (size_t i = 0; i < d->alert.n; i++) {
+		const struct ew_alert *a = ew_astate_find(&st, d->alert.v[i], &e);
+		struct ew_arow *r;
+		if (!a || !(r = ew_alog_append(&log, "notified", now, &e)))
+			goto out;
+		ew_arow_set(r, EW_A_ALERT, a->id);
+		ew_arow_set(r, EW_A_RULE, a->rule);
+		ew_arow_set(r, EW_A_GROUP, a->group);
+		ew_arow_set(r, EW_A_LEVEL, ew_level_name(a->level));
+		ew_arow_set(r, EW_A_WHO, who);
+		ew_arow_set(r, EW_A_NOTIFY, d->via.v[i]);
+		if (i < 1000)
+			ew_buf_addf(&msg, "Ew-Alert: %s\n", a->id);
+	}
+	commit_log(repo, &log, msg.s, author, &e);
+out:
+	if (*e.msg) {
+		ew_warn("%s; %zu delivered notification%s not recorded", e.msg,
+			d->alert.n, d->alert.n == 1 ? "" : "s");
+		rc = 2;
+	}
+	ew_repo_unlock(repo);
+	ew_buf_free(&msg);
+	ew_astate_free(&st);
+	ew_alog_free(&log);
+	ew_strv_free(&d->alert);
+	ew_strv_free(&d->via);
+	return rc;
+}
+
+/* Deliveries are recorded when this many are waiting, or this often. */
+enum { RECORD_EVERY = 20, RECORD_SECONDS = 10 };
+
+/*
+ * Runs the notifiers of every pending notification, the newest alerts
+ * first, and records the deliveries as it goes. A notifier that fails is
+ * not run again in this run (its notifications wait for the next one); a
+ * notification whose rule and group are silenced now waits too.
+ */
 static int
 deliver(struct ew_repo *repo, const struct ew_rules *rs,
 	const struct opts *o, const char *who, time_t now)
@@ -313,9 +373,11 @@ deliver(struct ew_repo *repo, const struct ew_rules *rs,
 	struct ew_astate st;
 	struct ew_pending *p = NULL;
 	struct ew_err e = {{0}};
-	struct ew_strv done_alert = {0}, done_via = {0};
+	struct ew_strv failed = {0};
+	struct done d = {{0}};
 	long timeout = 60;
 	const char *env = getenv("EW_NOTIFY_TIMEOUT");
+	time_t last = time(NULL);
 	int rc = 0;
 
 	if (env && *env && !ew_parse_int(env, 1, 86400, &timeout)) {
@@ -329,80 +391,67 @@ deliver(struct ew_repo *repo, const struct ew_rules *rs,
 		return ew_fail(&e);
 	}
 	size_t n = ew_astate_pending(&st, &log, &p);
-	for (size_t i = 0; i < n; i++) {
+	/* the newest alert first, each alert's notifiers in the rule's order */
+	size_t *order = ew_xcalloc(n + 1, sizeof *order), no = 0;
+	for (size_t end = n; end > 0;) {
+		size_t start = end - 1;
+		while (start > 0 && p[start - 1].alert == p[end - 1].alert)
+			start--;
+		for (size_t j = start; j < end; j++)
+			order[no++] = j;
+		end = start;
+	}
+	for (size_t oi = 0; oi < no; oi++) {
+		size_t i = order[oi];
 		const struct ew_arow *row = &log.v[p[i].row];
+		const char *name = p[i].notifier;
 		int k = ew_rules_find(rs, row->v[EW_A_RULE]);
 		const struct ew_rule *rule = k >= 0 ? &rs->v[k] : NULL;
 		char *cmd = NULL;
-		struct ew_err cfg = {{0}};
-		if (ew_notifier_command(repo, p[i].notifier, &cmd, &cfg) < 0) {
-			ew_warn("%s", cfg.msg);
-			rc = 2;
-			continue;
-		}
-		if (!cmd) {
-			ew_warn("notifier '%s' is not configured (add [notifier \"%s\"] command = ... to ew.conf or .git/config); alert %s stays pending",
-				p[i].notifier, p[i].notifier, p[i].alert->id);
-			rc = 2;
-			continue;
-		}
-		char *summary = ew_alert_summary(row, rule, &repo->schema);
-		char *json = ew_alert_json(row, rule, summary, p[i].notifier, repo->root);
 		struct ew_err why = {{0}};
-		if (ew_notify_run(cmd, repo->root, row, json, summary, p[i].notifier, timeout, &why) < 0) {
-			ew_warn("notifier '%s' failed for alert %s: %s; will retry on the next run",
-				p[i].notifier, p[i].alert->id, why.msg);
-			rc = 2;
+		size_t f;
+		for (f = 0; f < failed.n && strcmp(failed.v[f], name) != 0; f++)
+			;
+		if (f < failed.n ||
+		    ew_astate_silence(&st, p[i].alert->rule, p[i].alert->group, now))
+			continue;
+		if (ew_notifier_command(repo, name, &cmd, &why) < 0) {
+			ew_warn("%s", why.msg);
+		} else if (!cmd) {
+			ew_warn("notifier '%s' is not configured (add [notifier \"%s\"] command = ... to ew.conf or .git/config); alert %s stays pending",
+				name, name, p[i].alert->id);
 		} else {
-			ew_strv_push(&done_alert, ew_xstrdup(p[i].alert->id));
-			ew_strv_push(&done_via, ew_xstrdup(p[i].notifier));
+			char *summary = ew_alert_summary(row, rule, &repo->schema);
+			char *json = ew_alert_json(row, rule, summary, name, repo->root);
+			if (ew_notify_run(cmd, repo->root, row, json, summary, name, timeout, &why) < 0) {
+				ew_warn("notifier '%s' failed for alert %s: %s; will retry on the next run",
+					name, p[i].alert->id, why.msg);
+			} else {
+				ew_strv_push(&d.alert, ew_xstrdup(p[i].alert->id));
+				ew_strv_push(&d.via, ew_xstrdup(name));
+				why.msg[0] = '\0';
+			}
+			free(summary);
+			free(json);
+			free(cmd);
 		}
-		free(summary);
-		free(json);
-		free(cmd);
+		if (*why.msg || !cmd) {
+			rc = 2;
+			ew_strv_push(&failed, ew_xstrdup(name));
+		}
+		if (d.alert.n >= RECORD_EVERY || time(NULL) - last >= RECORD_SECONDS) {
+			if (record_done(repo, &d, who, o->author, now))
+				rc = 2;
+			last = time(NULL);
+		}
 	}
+	if (record_done(repo, &d, who, o->author, now))
+		rc = 2;
+	free(order);
+	ew_strv_free(&failed);
 	ew_pending_free(p, n);
 	ew_astate_free(&st);
 	ew_alog_free(&log);
-	if (done_alert.n == 0 || o->dry)
-		goto out;
-	/* record the deliveries on what HEAD is now */
-	if (ew_repo_lock(repo, &e) < 0 || read_log(repo, &log, &e) < 0) {
-		ew_warn("%s; %zu delivered notification%s not recorded", e.msg, done_alert.n, done_alert.n == 1 ? "" : "s");
-		rc = 2;
-		goto out;
-	}
-	if (ew_astate_build(&st, &log, &e) == 0) {
-		struct ew_buf msg = {0};
-		ew_buf_addf(&msg, "Notify: %zu delivered\n\nEw-Action: notify\n", done_alert.n);
-		for (size_t i = 0; i < done_alert.n; i++) {
-			const struct ew_alert *a = ew_astate_find(&st, done_alert.v[i], &e);
-			struct ew_arow *r;
-			if (!a || !(r = ew_alog_append(&log, "notified", now, &e)))
-				break;
-			ew_arow_set(r, EW_A_ALERT, a->id);
-			ew_arow_set(r, EW_A_RULE, a->rule);
-			ew_arow_set(r, EW_A_GROUP, a->group);
-			ew_arow_set(r, EW_A_LEVEL, ew_level_name(a->level));
-			ew_arow_set(r, EW_A_WHO, who);
-			ew_arow_set(r, EW_A_NOTIFY, done_via.v[i]);
-			if (i < 1000)
-				ew_buf_addf(&msg, "Ew-Alert: %s\n", a->id);
-		}
-		if (!*e.msg)
-			commit_log(repo, &log, msg.s, o->author, &e);
-		ew_buf_free(&msg);
-		ew_astate_free(&st);
-	}
-	ew_alog_free(&log);
-	ew_repo_unlock(repo);
-	if (*e.msg) {
-		ew_warn("%s; %zu delivered notification%s not recorded", e.msg, done_alert.n, done_alert.n == 1 ? "" : "s");
-		rc = 2;
-	}
-out:
-	ew_strv_free(&done_alert);
-	ew_strv_free(&done_via);
 	return rc;
 }
 
@@ -465,6 +514,10 @@ evaluate(const struct opts *o)
 		if (ew_repo_each_record(&repo, since, until, keep, &L, &e) < 0)
 			goto out;
 	}
+	/* the rules find their windows by date: sorted, whatever the input
+	   (ew sorts the shards it writes, a hand edit may not) */
+	if (L.n)
+		qsort(L.v, L.n, sizeof *L.v, cmp_rec);
 	res = ew_xcalloc(rs.n + 1, sizeof *res);
 	if (ew_rules_eval(&rs, L.v, L.n, schema, now, res, &e) < 0)
 		goto out;
@@ -484,7 +537,9 @@ evaluate(const struct opts *o)
 	if (have_repo && read_log(&repo, &log, &e) < 0)
 		goto out;
 	size_t before = log.n;
-	long added = ew_alert_transitions(&log, &rs, res, have_repo && !o->rules, now, who, &e);
+	/* only a rules.conf read without a problem says which rules are gone */
+	long added = ew_alert_transitions(&log, &rs, res,
+		have_repo && !o->rules && problems.n == 0, now, who, &e);
 	if (added < 0)
 		goto out;
 	if (!o->dry && added > 0) {

@@ -319,7 +319,13 @@ join_ids(const struct ew_strv *ids)
 	return ew_buf_detach(&b);
 }
 
-/* 1 when every id of ids is in the ';'-list have. */
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* 1 when every id of ids is in the ';'-list have (n log n, not n * m). */
 static int
 all_in(const struct ew_strv *ids, const char *have)
 {
@@ -327,8 +333,10 @@ all_in(const struct ew_strv *ids, const char *have)
 	int ok = 1;
 
 	split_list(have, &h);
+	if (h.n)
+		qsort(h.v, h.n, sizeof *h.v, cmp_str);
 	for (size_t i = 0; ok && i < ids->n; i++)
-		ok = in_list(&h, ids->v[i]);
+		ok = h.n && bsearch(&ids->v[i], h.v, h.n, sizeof *h.v, cmp_str) != NULL;
 	ew_strv_free(&h);
 	return ok;
 }
@@ -505,6 +513,10 @@ ew_astate_pending(const struct ew_astate *st, const struct ew_alog *log,
 			for (size_t d = 0; d < a->delivered.n; d++)
 				if (strlen(a->delivered.v[d]) == len &&
 				    strncmp(a->delivered.v[d], p, len) == 0)
+					done = 1;
+			for (size_t d = 0; d < n; d++) /* named twice in the row */
+				if ((*out)[d].alert == a && strlen((*out)[d].notifier) == len &&
+				    strncmp((*out)[d].notifier, p, len) == 0)
 					done = 1;
 			if (len && !done) {
 				*out = ew_xrealloc(*out, (n + 1) * sizeof **out);

@@ -83,11 +83,14 @@ resident_pages(void)
 static void
 on_prof(int sig)
 {
+	int saved = errno;
+
 	(void)sig;
 	if (++prof_ticks > prof_budget)
 		_exit(EW_JQ_EXIT_TIME);
 	if (mem_limit_pages && resident_pages() > mem_limit_pages)
 		_exit(EW_JQ_EXIT_MEMORY);
+	errno = saved;
 }
 
 /* Whether this build runs under AddressSanitizer (which reserves far more
@@ -142,7 +145,8 @@ ew_jq_budget(long cpu_secs)
 {
 	prof_budget = 0x7fffffff;
 	prof_ticks = 0;
-	prof_budget = (sig_atomic_t)(cpu_secs * 10);
+	if (cpu_secs > 0)
+		prof_budget = (sig_atomic_t)(cpu_secs * 10);
 }
 
 /* libjq's allocator calls this when memory runs out: stop cleanly. */
@@ -289,8 +293,16 @@ refused(const char *prog, int *unbalanced)
 			/* jq reads "$ name" as "$name" */
 			char name[64] = "$";
 			size_t n = 1;
-			for (p++; *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'; p++)
-				;
+			for (p++;;) {
+				if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+					p++;
+				} else if (*p == '#') { /* a comment, to the end of the line */
+					while (*p && *p != '\n')
+						p++;
+				} else {
+					break;
+				}
+			}
 			while (ident_char(*p) && *p != '$') {
 				if (n + 1 < sizeof name)
 					name[n++] = *p;

@@ -45,7 +45,7 @@ int ew_jq_limits(long *secs, long *mib, struct ew_err *e);
 
 /* Confines this process (a child): memory may grow by at most mem_mib. */
 void ew_jq_confine(long mem_mib);
-/* Gives the next runs cpu_secs of CPU time in all. */
+/* Gives the next runs cpu_secs of CPU time in all (0: no limit). */
 void ew_jq_budget(long cpu_secs);
 
 #endif

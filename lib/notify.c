@@ -33,11 +33,16 @@ ew_notifier_command(struct ew_repo *r, const char *name, char **cmd,
 	char *path = ew_xasprintf("%sew.conf", r->root);
 	int rc = 0;
 
+	int shared = 1;
 	*cmd = NULL;
 	if (git_repository_config(&all, r->git) == 0 &&
-	    git_config_open_level(&local, all, GIT_CONFIG_LEVEL_LOCAL) == 0)
+	    git_config_open_level(&local, all, GIT_CONFIG_LEVEL_LOCAL) == 0) {
 		lookup(local, key, cmd);
-	if (!*cmd && access(path, F_OK) == 0) {
+		/* ew.conf comes from whoever can push: a copy may refuse its commands */
+		if (git_config_get_bool(&shared, local, "ew.shared-notifiers") < 0)
+			shared = 1;
+	}
+	if (!*cmd && shared && access(path, F_OK) == 0) {
 		if (git_config_open_ondisk(&conf, path) < 0)
 			rc = ew_git_err(e, "ew.conf");
 		else
@@ -141,8 +146,21 @@ set_env(const struct ew_arow *row, const char *summary, const char *notifier)
 		{"EW_ALERT_COUNT", EW_A_COUNT}, {"EW_ALERT_RECORDS", EW_A_RECORDS},
 		{"EW_ALERT_NOTE", EW_A_NOTE},
 	};
-	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
-		setenv(vars[i].name, row->v[vars[i].col], 1);
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = row->v[vars[i].col];
+		char *cut = NULL;
+		/* a variable must fit the kernel's limit on one string: the
+		   first ids only (the JSON on stdin has them all) */
+		if (vars[i].col == EW_A_RECORDS && strlen(v) > EW_ALERT_RECORDS_MAX) {
+			cut = ew_xstrndup(v, EW_ALERT_RECORDS_MAX);
+			char *semi = strrchr(cut, ';');
+			if (semi)
+				*semi = '\0';
+			v = cut;
+		}
+		setenv(vars[i].name, v, 1);
+		free(cut);
+	}
 	setenv("EW_ALERT_SUMMARY", summary, 1);
 	setenv("EW_NOTIFIER", notifier, 1);
 }
@@ -166,18 +184,39 @@ ew_notify_run(const char *cmd, const char *dir, const struct ew_arow *row,
 	struct timespec t0;
 	pid_t pid;
 
-	if ((pid = ew_fork_pipe(fds)) < 0)
+	int report[2]; /* the child's errno, should it fail to start the command */
+	if (pipe2(report, O_CLOEXEC) < 0)
 		return ew_errf(e, "cannot run notifier: %s", strerror(errno));
+	if ((pid = ew_fork_pipe(fds)) < 0) {
+		close(report[0]);
+		close(report[1]);
+		return ew_errf(e, "cannot run notifier: %s", strerror(errno));
+	}
 	if (pid == 0) {
+		int err;
+		close(report[0]);
 		setpgid(0, 0);
-		if (dup2(fds[0], 0) < 0 || dup2(2, 1) < 0 || chdir(dir) < 0)
-			_exit(127);
-		set_env(row, summary, notifier);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		if (dup2(fds[0], 0) < 0 || dup2(2, 1) < 0 || chdir(dir) < 0) {
+			err = errno;
+		} else {
+			set_env(row, summary, notifier);
+			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+			err = errno;
+		}
+		ssize_t w = write(report[1], &err, sizeof err);
+		(void)w;
 		_exit(127);
 	}
 	setpgid(pid, pid);
 	close(fds[0]);
+	close(report[1]);
+	int child_err = 0;
+	ssize_t got;
+	while ((got = read(report[0], &child_err, sizeof child_err)) < 0 && errno == EINTR)
+		;
+	close(report[0]);
+	if (got != (ssize_t)sizeof child_err)
+		child_err = 0; /* closed by exec: the command started */
 	memset(&ign, 0, sizeof ign);
 	ign.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &ign, &old);
@@ -227,8 +266,8 @@ ew_notify_run(const char *cmd, const char *dir, const struct ew_arow *row,
 		return ew_errf(e, "ran past EW_NOTIFY_TIMEOUT (%ld s) and was stopped", timeout);
 	if (WIFSIGNALED(status))
 		return ew_errf(e, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
-	if (WEXITSTATUS(status) == 127)
-		return ew_errf(e, "command not found or not runnable (exit 127): %s", cmd);
+	if (child_err)
+		return ew_errf(e, "cannot start /bin/sh for it: %s", strerror(child_err));
 	if (WEXITSTATUS(status) != 0)
 		return ew_errf(e, "exit status %d", WEXITSTATUS(status));
 	return 0;

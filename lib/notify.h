@@ -3,7 +3,8 @@
  *
  * A notifier is configured as [notifier "NAME"] command = ... in the
  * repository's .git/config (local, for commands with secrets) or in
- * ew.conf (committed). It runs under /bin/sh -c with the alert as one
+ * ew.conf (committed), unless .git/config says ew.shared-notifiers =
+ * false: ew.conf travels with sync, and its commands are run. It runs under /bin/sh -c with the alert as one
  * JSON object on stdin and EW_ALERT_* variables; its stdout goes to
  * stderr. Exit status 0 means delivered.
  */
@@ -14,6 +15,12 @@
 #include "err.h"
 #include "repo.h"
 #include "rules.h"
+
+/*
+ * EW_ALERT_RECORDS holds at most this many bytes of ids (whole ids), so
+ * that it fits the kernel's limit on one environment string.
+ */
+#define EW_ALERT_RECORDS_MAX 32768
 
 /* The command of notifier name; *cmd is NULL when it is not configured. */
 int ew_notifier_command(struct ew_repo *r, const char *name, char **cmd,

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -241,6 +242,11 @@ set_key(struct loader *L, struct ew_rule *r, const char *key, const char *v)
 				rc = problem(L, r, "invalid notifier name '%s' (letters, digits, '.', '_' and '-')", w.v[i]);
 				continue;
 			}
+			size_t k;
+			for (k = 0; k < r->notify.n && strcmp(r->notify.v[k], w.v[i]) != 0; k++)
+				;
+			if (k < r->notify.n)
+				continue; /* named twice: notified once */
 			ew_strv_push(&r->notify, w.v[i]);
 			w.v[i] = NULL;
 		}
@@ -325,7 +331,14 @@ ew_rules_load(struct ew_rules *rs, const char *path, const char *label,
 		const char *dot2 = strrchr(name, '.');
 		if (!dot1 || strncmp(name, "rule.", 5) != 0) {
 			int len = dot1 ? (int)(dot1 - name) : (int)strlen(name);
-			ew_strv_push(errs, ew_xasprintf("%s: unknown section '%.*s' (only [rule \"NAME\"] sections belong here)", label, len, name));
+			char *msg = ew_xasprintf("%s: unknown section '%.*s' (only [rule \"NAME\"] sections belong here)", label, len, name);
+			size_t k; /* once a section, not once a key */
+			for (k = 0; k < errs->n && strcmp(errs->v[k], msg) != 0; k++)
+				;
+			if (k < errs->n)
+				free(msg);
+			else
+				ew_strv_push(errs, msg);
 			continue;
 		}
 		if (dot2 == dot1) {
@@ -439,18 +452,26 @@ child(const struct ew_rules *rs, struct job *jobs, size_t from,
 {
 	FILE *out = fdopen(fd, "w");
 	jv *cache;
-	char *built;
 
 	if (!out)
 		_exit(1);
-	size_t maxhi = 0;
+	/* no orphan: this process holds the parent's locks too */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(1);
+	size_t lo = SIZE_MAX, hi = 0;
 	for (size_t k = from; k < rs->n; k++)
-		if (jobs[k].hi > maxhi)
-			maxhi = jobs[k].hi;
-	cache = calloc(maxhi + 1, sizeof *cache);
-	built = calloc(maxhi + 1, 1);
-	if (!cache || !built)
+		if (rs->v[k].where && !jobs[k].state) {
+			lo = jobs[k].lo < lo ? jobs[k].lo : lo;
+			hi = jobs[k].hi > hi ? jobs[k].hi : hi;
+		}
+	cache = calloc(hi + 1, sizeof *cache);
+	if (!cache)
 		_exit(EW_JQ_EXIT_MEMORY);
+	/* The records as jq values, made once for every rule, and before the
+	   limits: this is ew's own work, not any rule's. */
+	for (size_t i = lo; i < hi; i++)
+		cache[i] = ew_record_jv(recs[i], s);
 	ew_jq_confine(mib);
 	for (size_t k = from; k < rs->n; k++) {
 		const struct ew_rule *r = &rs->v[k];
@@ -458,36 +479,34 @@ child(const struct ew_rules *rs, struct job *jobs, size_t from,
 		struct ew_err e = {{0}};
 		if (!r->where || j->state)
 			continue;
+		ew_jq_budget(secs);
 		send_msg(out, M_START, k, 0, NULL);
 		fflush(out);
-		ew_jq_budget(secs);
 		struct ew_jq *q = ew_jq_new(r->where, &e);
 		if (!q) {
+			ew_jq_budget(0);
 			send_msg(out, M_ERROR, k, 0, e.msg);
 			fflush(out);
 			continue;
 		}
-		int failed = 0;
-		for (size_t i = j->lo; i < j->hi; i++) {
-			if (!ew_rule_counts(recs[i]))
-				continue;
-			if (!built[i]) {
-				cache[i] = ew_record_jv(recs[i], s);
-				built[i] = 1;
-			}
+		char *failed = NULL;
+		size_t at = 0;
+		for (size_t i = j->lo; !failed && i < j->hi; i++) {
 			int m = ew_jq_test(q, jv_copy(cache[i]), &e);
 			if (m < 0) {
-				char *text = ew_xasprintf("%.300s (record %s)", e.msg, recs[i]->v[EW_C_ID]);
-				send_msg(out, M_ERROR, k, i, text);
-				free(text);
-				failed = 1;
-				break;
-			}
-			if (m > 0)
+				failed = ew_xasprintf("%.300s (record %s)", e.msg, recs[i]->v[EW_C_ID]);
+				at = i;
+			} else if (m > 0) {
 				send_msg(out, M_MATCH, k, i, NULL);
+			}
 		}
-		if (!failed)
+		/* the rule's time is up: what follows is not its to pay */
+		ew_jq_budget(0);
+		if (failed)
+			send_msg(out, M_ERROR, k, at, failed);
+		else
 			send_msg(out, M_DONE, k, 0, NULL);
+		free(failed);
 		fflush(out);
 		ew_jq_free(q);
 	}
@@ -526,10 +545,13 @@ run_child(const struct ew_rules *rs, struct job *jobs, size_t from,
 		if (m.rule < (int32_t)from || (size_t)m.rule >= rs->n)
 			break;
 		struct job *j = &jobs[m.rule];
+		if (m.kind != M_START && m.rule != current)
+			break; /* out of step: the rule it was on is blamed */
 		if (m.kind == M_START) {
 			current = m.rule;
 			j->nmatch = 0;
-		} else if (m.kind == M_MATCH && m.idx >= 0) {
+		} else if (m.kind == M_MATCH && m.idx >= 0 && (size_t)m.idx >= j->lo &&
+		    (size_t)m.idx < j->hi) {
 			push_match(j, (size_t)m.idx);
 		} else if (m.kind == M_DONE) {
 			j->state = 1;

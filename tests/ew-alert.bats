@@ -1833,3 +1833,140 @@ http_statuses() {
 	assert_repo_unchanged
 	[[ -z $failures ]] || fail "$(printf 'not UNKNOWN (3):%s' "$failures")"
 }
+
+# ---------------------------------------------------------------------------
+# what a review found
+
+@test "notify: a notifier named twice in a rule runs once" {
+	rules <<-EOF
+		$ATTACKS_RULE
+			notify = n1, n1
+			notify = n1
+	EOF
+	git config notifier.n1.command "cat >>'$BATS_TEST_TMPDIR/got'"
+	records <<-EOF
+		id,event_date,cercle,category
+		$R1,2026-11-27,Niono,attack
+	EOF
+	run_split -0 ew alert
+	assert_equal "$(csvcols state notify <<<"$output")" "raised	n1"
+	assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/got")" 1
+	assert_equal "$(rows_in_state notified)" 1
+}
+
+@test "rules: a typo in a section header leaves the rule's open alerts open" {
+	rules <<<"$ATTACKS_RULE"
+	records <<-EOF
+		id,event_date,cercle,category
+		$R1,2026-11-27,Niono,attack
+	EOF
+	run_split -0 ew alert
+	sed -i 's/^\[rule "attacks"\]/[rulle "attacks"]/' rules.conf
+	git commit -q -m typo rules.conf
+	save_snapshot
+	run_split -2 ew alert
+	assert_output ""
+	assert_stderr "ew-alert: rules.conf: unknown section 'rulle' (only [rule \"NAME\"] sections belong here)"
+	assert_repo_unchanged
+	assert_equal "$(rows_in_state resolved)" 0
+}
+
+@test "notify: EW_ALERT_RECORDS stays under the kernel's limit; the JSON has every id" {
+	rules <<-'EOF'
+		[rule "all"]
+			level = info
+			window = 7d
+			notify = n1
+	EOF
+	git config notifier.n1.command "printf '%s' \"\$EW_ALERT_RECORDS\" >'$BATS_TEST_TMPDIR/env'; cat >'$BATS_TEST_TMPDIR/json'"
+	{
+		echo event_date,cercle,category
+		for ((i = 0; i < 1500; i++)); do echo 2026-11-27,Niono,threat; done
+	} | ew add >/dev/null
+	run_split -0 ew alert
+	assert_stderr_empty
+	assert_equal "$(jq '.records | length' "$BATS_TEST_TMPDIR/json")" 1500
+	local env
+	env=$(<"$BATS_TEST_TMPDIR/env")
+	((${#env} <= 32768)) || fail "EW_ALERT_RECORDS has ${#env} bytes"
+	[[ $env =~ ^($ULID_RE;)+$ULID_RE$ ]] || fail "EW_ALERT_RECORDS is not whole ids"
+	assert_equal "$(jq -r '.records | join(";")' "$BATS_TEST_TMPDIR/json" | cut -c1-${#env})" "$env"
+}
+
+@test "notify: a notifier that fails is not run again in the same run; the newest alert goes first" {
+	rules <<-EOF
+		$ATTACKS_RULE
+			notify = slow
+	EOF
+	git config notifier.slow.command "echo \"\$EW_ALERT_GROUP\" >>'$BATS_TEST_TMPDIR/tried'; sleep 10"
+	records <<-EOF
+		id,event_date,cercle,category
+		$R1,2026-11-27,Niono,attack
+		$R2,2026-11-27,San,attack
+		$R3,2026-11-27,Macina,attack
+	EOF
+	local t0=$EPOCHREALTIME
+	EW_NOTIFY_TIMEOUT=1 run_split -2 ew alert
+	(($(elapsed_ms "$t0") < 5000)) || fail "took $(elapsed_ms "$t0") ms: the failing notifier ran more than once"
+	# one try, for the alert raised last (groups are raised in key order)
+	assert_equal "$(<"$BATS_TEST_TMPDIR/tried")" San
+	assert_equal "$(rows_in_state raised)" 3
+	run_split -0 ew alert list --format csv
+	assert_equal "$(csvcols pending <<<"$output" | sort -u)" slow
+}
+
+@test "notify: a pending notification waits while its rule and group are silenced" {
+	rules <<-EOF
+		$ATTACKS_RULE
+			notify = n1
+	EOF
+	git config notifier.n1.command 'exit 3'
+	records <<-EOF
+		id,event_date,cercle,category
+		$R1,2026-11-27,Niono,attack
+	EOF
+	run_split -2 ew alert
+	run_split -0 ew alert silence attacks:Niono --for 1d --reason "in hand"
+	git config notifier.n1.command "cat >>'$BATS_TEST_TMPDIR/got'"
+	run_split -1 ew alert
+	[[ ! -e $BATS_TEST_TMPDIR/got ]] || fail "delivered during the silence"
+	run_split -1 ew alert --now 2026-11-29T13:00:00Z
+	assert_equal "$(jq -r .state "$BATS_TEST_TMPDIR/got")" raised
+}
+
+@test "rules: a shard out of order (a hand edit) still gives each rule its window" {
+	printf '%s\n' '[rule "recent"]' '	level = info' '	window = 2d' '	group-by = cercle' |
+		rules
+	records <<-EOF
+		id,event_date,cercle,category
+		$R1,2026-11-10,Niono,threat
+		$R2,2026-11-27,Niono,threat
+		$R3,2026-11-28,Niono,threat
+	EOF
+	# the rows reversed under the header, as a careless edit might leave them
+	{ head -n 1 reports/2026/11.csv; tail -n +2 reports/2026/11.csv | tac; } >shard.tmp
+	mv shard.tmp reports/2026/11.csv
+	git commit -q -m "Hand edit" reports/2026/11.csv
+	run_split -0 ew alert --format csv
+	assert_equal "$(csvcols count records <<<"$output")" "2	$R2;$R3"
+}
+
+@test "notify: with ew.shared-notifiers false, commands from ew.conf are not run" {
+	rules <<-EOF
+		$ATTACKS_RULE
+			notify = hub
+	EOF
+	git config -f ew.conf notifier.hub.command "touch '$BATS_TEST_TMPDIR/ran'"
+	git commit -q -m "A notifier from the hub" ew.conf
+	git config ew.shared-notifiers false
+	records <<-EOF
+		id,event_date,cercle,category
+		$R1,2026-11-27,Niono,attack
+	EOF
+	run_split -2 ew alert
+	[[ $stderr == "ew-alert: notifier 'hub' is not configured "* ]] || fail "stderr: $stderr"
+	[[ ! -e $BATS_TEST_TMPDIR/ran ]] || fail "ran a command from ew.conf"
+	git config ew.shared-notifiers true
+	run_split -1 ew alert
+	[[ -e $BATS_TEST_TMPDIR/ran ]] || fail "did not run the command from ew.conf"
+}
