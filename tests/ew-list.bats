@@ -339,6 +339,9 @@ expect_ids() {
 	assert_stderr "ew-list: jq program uses '\$ENV', which is not allowed here"
 	run_split -2 ew list --count --where '$ __loc__ | .file == "<top-level>"'
 	assert_stderr "ew-list: jq program uses '\$__loc__', which is not allowed here"
+	# nor with a comment between them
+	run_split -2 ew list --count --where $'$ # a comment\nENV.HOME'
+	assert_stderr "ew-list: jq program uses '\$ENV', which is not allowed here"
 }
 
 @test "list: a --where program cannot close the parentheses that confine it" {
