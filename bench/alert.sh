@@ -27,17 +27,7 @@ runs=${RUNS:-5}
 seed=${SEED:-1}
 now=2026-10-31T23:00:00Z
 
-export EW_NOW=2026-11-28T12:00:00Z
-export EW_AUTHOR='Bench <bench@example.org>'
-export EW_SHAREDIR=$top/share/ew
-export LC_ALL=C.UTF-8
-unset EW_DIR GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
-ew=$top/bin/ew
-
 . bench/lib.sh
-
-[ -x "$ew" ] || die "no $ew; run 'make' first"
-[ -x /usr/bin/time ] || die "no /usr/bin/time; install the Debian package 'time'"
 
 mkdir -p "$out"
 ${CC:-cc} -O2 -std=c11 -Wall -Wextra -o "$out/gen" bench/gen.c ||

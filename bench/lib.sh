@@ -1,5 +1,15 @@
 # bench/lib.sh - what the benchmark scripts share; sourced by run.sh and
-# alert.sh after they set $tmp (a path prefix for scratch files).
+# alert.sh from the top of the source tree, with $top set to it. They set
+# $tmp (a path prefix for scratch files) before calling measure.
+
+# The environment of every run: a fixed "now" and author, the share files
+# of this tree, and nothing that could point git or ew elsewhere.
+export EW_NOW=2026-11-28T12:00:00Z
+export EW_AUTHOR='Bench <bench@example.org>'
+export EW_SHAREDIR=$top/share/ew
+export LC_ALL=C.UTF-8
+unset EW_DIR GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+ew=$top/bin/ew
 
 die() { printf 'bench: %s\n' "$*" >&2; exit 2; }
 say() { printf '%s\n' "$*" >&2; }
@@ -46,3 +56,6 @@ measure() {
 	spread "${times[@]}"
 	rss=$(printf '%s\n' "${rsss[@]}" | sort -n | tail -n 1)
 }
+
+[ -x "$ew" ] || die "no $ew; run 'make' first"
+[ -x /usr/bin/time ] || die "no /usr/bin/time; install the Debian package 'time'"

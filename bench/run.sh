@@ -28,17 +28,7 @@ per_month=${PER_MONTH:-800}
 add_date=2016-01-15
 add_shard=reports/2016/01.csv
 
-export EW_NOW=2026-11-28T12:00:00Z
-export EW_AUTHOR='Bench <bench@example.org>'
-export EW_SHAREDIR=$top/share/ew
-export LC_ALL=C.UTF-8
-unset EW_DIR GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
-ew=$top/bin/ew
-
 . bench/lib.sh
-
-[ -x "$ew" ] || die "no $ew; run 'make' first"
-[ -x /usr/bin/time ] || die "no /usr/bin/time; install the Debian package 'time'"
 command -v python3 >/dev/null || die "python3 is needed to check the counts"
 
 mkdir -p "$out"

@@ -28,6 +28,21 @@ struct ew_jq {
  */
 static volatile sig_atomic_t ticks, run_start = -1, run_limit;
 
+/* Calls handler on signal sig every interval of timer which. */
+static void
+tick_every(int sig, void (*handler)(int), int which,
+	const struct itimerval *interval)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = handler;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+	setitimer(which, interval, NULL);
+}
+
 static void
 on_tick(int sig)
 {
@@ -109,7 +124,6 @@ on_prof(int sig)
 void
 ew_jq_confine(long mem_mib)
 {
-	struct sigaction sa;
 	struct itimerval every = {{0, 100000}, {0, 100000}};
 	long page = sysconf(_SC_PAGESIZE);
 
@@ -132,12 +146,7 @@ ew_jq_confine(long mem_mib)
 			setrlimit(RLIMIT_AS, &rl);
 		}
 	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_prof;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGPROF, &sa, NULL);
-	setitimer(ITIMER_PROF, &every, NULL);
+	tick_every(SIGPROF, on_prof, ITIMER_PROF, &every);
 }
 
 void
@@ -169,18 +178,12 @@ static void
 start_clock(void)
 {
 	static int started;
-	struct sigaction sa;
 	struct itimerval every = {{1, 0}, {1, 0}};
 
 	if (started)
 		return;
 	started = 1;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_tick;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	setitimer(ITIMER_REAL, &every, NULL);
+	tick_every(SIGALRM, on_tick, ITIMER_REAL, &every);
 }
 
 static void
