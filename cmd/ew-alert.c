@@ -118,28 +118,50 @@ static const int row_numeric[EW_A_NCOLS] = {[EW_A_COUNT] = 1};
 static const size_t row_table[] = {EW_A_ALERT, EW_A_RULE, EW_A_GROUP,
 	EW_A_LEVEL, EW_A_STATE, EW_A_COUNT, EW_A_NOTE};
 
+/* The columns a form prints: all of them, or the few a table shows. */
+struct columns {
+	const char *const *names;
+	const int *numeric;
+	size_t n;
+	const size_t *table;
+	size_t ntable;
+};
+
+/*
+ * Starts printing the columns that fmt shows; their indexes go to cols,
+ * their names and kinds to names and numeric (which out borrows, each
+ * of c->n entries). Returns how many columns.
+ */
+static size_t
+begin_columns(struct ew_out *out, enum ew_format fmt, const struct columns *c,
+	size_t *cols, const char **names, int *numeric)
+{
+	size_t n = fmt == EW_FMT_TABLE ? c->ntable : c->n;
+
+	for (size_t i = 0; i < n; i++) {
+		cols[i] = fmt == EW_FMT_TABLE ? c->table[i] : i;
+		names[i] = c->names[cols[i]];
+		numeric[i] = c->numeric[cols[i]];
+	}
+	ew_out_begin(out, fmt, stdout, names, numeric, n);
+	return n;
+}
+
+static const struct columns row_columns = {ew_alert_columns, row_numeric,
+	EW_A_NCOLS, row_table, sizeof row_table / sizeof row_table[0]};
+
 static void
 print_rows(const struct ew_alog *log, size_t from, enum ew_format fmt)
 {
 	const char *names[EW_A_NCOLS];
 	int numeric[EW_A_NCOLS];
 	const char *vals[EW_A_NCOLS];
-	size_t cols[EW_A_NCOLS], n = 0;
+	size_t cols[EW_A_NCOLS], n;
 	struct ew_out out;
 
 	if (from >= log->n)
 		return; /* nothing new: not even a header, so cron stays quiet */
-	if (fmt == EW_FMT_TABLE)
-		for (; n < sizeof row_table / sizeof row_table[0]; n++)
-			cols[n] = row_table[n];
-	else
-		for (; n < EW_A_NCOLS; n++)
-			cols[n] = n;
-	for (size_t i = 0; i < n; i++) {
-		names[i] = ew_alert_columns[cols[i]];
-		numeric[i] = row_numeric[cols[i]];
-	}
-	ew_out_begin(&out, fmt, stdout, names, numeric, n);
+	n = begin_columns(&out, fmt, &row_columns, cols, names, numeric);
 	for (size_t r = from; r < log->n; r++) {
 		for (size_t i = 0; i < n; i++)
 			vals[i] = log->v[r].v[cols[i]];
@@ -633,17 +655,9 @@ respond(const struct opts *o)
 	}
 	char *id = ew_xstrdup(a->id), *rule = ew_xstrdup(a->rule), *group = ew_xstrdup(a->group);
 	int level = a->level;
-	/* the count and records of its latest transition */
-	const char *count = "", *records = "";
-	for (size_t i = a->last + 1; i-- > a->first;) {
-		const struct ew_arow *r = &log.v[i];
-		if (strcmp(r->v[EW_A_ALERT], id) == 0 && strcmp(r->v[EW_A_STATE], "notified") != 0) {
-			count = r->v[EW_A_COUNT];
-			records = r->v[EW_A_RECORDS];
-			break;
-		}
-	}
-	char *count_c = ew_xstrdup(count), *records_c = ew_xstrdup(records);
+	/* the count and records of its latest change */
+	char *count_c = ew_xstrdup(log.v[a->changed].v[EW_A_COUNT]);
+	char *records_c = ew_xstrdup(log.v[a->changed].v[EW_A_RECORDS]);
 	struct ew_arow *row = ew_alog_append(&log, ack ? "acknowledged" : "resolved", now, &e);
 	if (row) {
 		ew_arow_set(row, EW_A_ALERT, id);
@@ -770,6 +784,8 @@ static const char *const list_names[L_NCOLS] = {"alert", "rule", "group",
 static const int list_numeric[L_NCOLS] = {[L_COUNT] = 1};
 static const size_t list_table[] = {L_ALERT, L_RULE, L_GROUP, L_LEVEL,
 	L_STATE, L_RAISED, L_COUNT, L_WHO, L_NOTE, L_PENDING};
+static const struct columns list_columns = {list_names, list_numeric,
+	L_NCOLS, list_table, sizeof list_table / sizeof list_table[0]};
 
 static int
 list(const struct opts *o)
@@ -792,31 +808,14 @@ list(const struct opts *o)
 	np = ew_astate_pending(&st, &log, &p);
 	const char *names[L_NCOLS];
 	int numeric[L_NCOLS];
-	size_t cols[L_NCOLS], n = 0;
-	if (fmt == EW_FMT_TABLE)
-		for (; n < sizeof list_table / sizeof list_table[0]; n++)
-			cols[n] = list_table[n];
-	else
-		for (; n < L_NCOLS; n++)
-			cols[n] = n;
-	for (size_t i = 0; i < n; i++) {
-		names[i] = list_names[cols[i]];
-		numeric[i] = list_numeric[cols[i]];
-	}
+	size_t cols[L_NCOLS];
 	struct ew_out out;
-	ew_out_begin(&out, fmt, stdout, names, numeric, n);
+	size_t n = begin_columns(&out, fmt, &list_columns, cols, names, numeric);
 	for (size_t i = 0; i < st.n; i++) {
 		const struct ew_alert *a = &st.v[i];
 		if (o->open && !a->open)
 			continue;
-		/* its latest row other than a delivery */
-		const struct ew_arow *r = &log.v[a->first];
-		for (size_t k = a->last + 1; k-- > a->first;)
-			if (strcmp(log.v[k].v[EW_A_ALERT], a->id) == 0 &&
-			    strcmp(log.v[k].v[EW_A_STATE], "notified") != 0) {
-				r = &log.v[k];
-				break;
-			}
+		const struct ew_arow *r = &log.v[a->changed];
 		struct ew_buf pend = {0};
 		for (size_t k = 0; k < np; k++)
 			if (p[k].alert == a)

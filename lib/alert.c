@@ -214,7 +214,8 @@ ew_astate_build(struct ew_astate *st, const struct ew_alog *log,
 			a->notify_row = (size_t)-1;
 			a->open = 1;
 		}
-		a->last = i;
+		if (strcmp(state, "notified") != 0)
+			a->changed = i;
 		int lv = ew_level_parse(v[EW_A_LEVEL]);
 		if (lv >= 0)
 			a->level = lv;

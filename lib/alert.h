@@ -65,7 +65,8 @@ struct ew_alert {
 	const char *id, *rule, *group;
 	int level;
 	int open, acked, manual;   /* manual: resolved by someone */
-	size_t first, last;        /* its first and latest rows */
+	size_t first;              /* the row that raised it */
+	size_t changed;            /* its latest row other than a delivery */
 	size_t resolve_row;        /* the row that resolved it (when closed) */
 	size_t notify_row;         /* latest row that asked for notifiers, or
 	                              (size_t)-1 */
