@@ -492,6 +492,8 @@ child(const struct ew_rules *rs, struct job *jobs, size_t from,
 		char *failed = NULL;
 		size_t at = 0;
 		for (size_t i = j->lo; !failed && i < j->hi; i++) {
+			if (!ew_rule_counts(recs[i]))
+				continue;
 			int m = ew_jq_test(q, jv_copy(cache[i]), &e);
 			if (m < 0) {
 				failed = ew_xasprintf("%.300s (record %s)", e.msg, recs[i]->v[EW_C_ID]);
