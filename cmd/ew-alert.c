@@ -73,17 +73,6 @@ warn_lines(const char *msg)
 	}
 }
 
-static int
-get_now(const struct opts *o, time_t *now, struct ew_err *e)
-{
-	if (o->now) {
-		if (ew_time_parse(o->now, now) < 0)
-			return ew_errf(e, "invalid --now '%s' (expected an RFC 3339 time such as 2026-11-28T12:00:00Z)", o->now);
-		return 0;
-	}
-	return ew_now(now, e);
-}
-
 /* alerts.csv as HEAD has it. */
 static int
 read_log(struct ew_repo *repo, struct ew_alog *log, struct ew_err *e)
@@ -216,14 +205,7 @@ load_stdin(struct loaded *L, struct ew_repo *repo, const struct ew_schema *s,
 	int got;
 
 	while ((got = ew_input_next(in, &r, e)) > 0) {
-		struct ew_strv errs = {0};
-		char *where = ew_xasprintf("stdin:%lu", r->line);
-		size_t bad = ew_check_record(&check, r, 0, where, &errs);
-		if (bad)
-			ew_errf(e, "%s", errs.v[0]);
-		ew_strv_free(&errs);
-		free(where);
-		if (bad) {
+		if (ew_check_read(&check, r, "stdin", e) < 0) {
 			ew_record_free(r);
 			got = -1;
 			break;
@@ -497,7 +479,7 @@ evaluate(const struct opts *o)
 
 	if (o->format && ew_format_parse(o->format, &fmt, &e) < 0)
 		goto out;
-	if (get_now(o, &now, &e) < 0)
+	if (ew_now(&now, &e) < 0)
 		goto out;
 	have_repo = ew_repo_open(&repo, NULL, EW_OPEN_CATALOGS, &e) == 0;
 	if (!have_repo && !(o->from_stdin && o->rules))
@@ -636,7 +618,7 @@ respond(const struct opts *o)
 	time_t now;
 	int rc = 2, ack = strcmp(o->cmd, "ack") == 0;
 
-	if (get_now(o, &now, &e) < 0 || ew_repo_open(&repo, NULL, 0, &e) < 0)
+	if (ew_now(&now, &e) < 0 || ew_repo_open(&repo, NULL, 0, &e) < 0)
 		return ew_fail(&e);
 	if (begin_change(o, &repo, &log, &who, &e) < 0 ||
 	    ew_astate_build(&st, &log, &e) < 0)
@@ -724,7 +706,7 @@ silence(const struct opts *o)
 		free(rule);
 		return 2;
 	}
-	if (get_now(o, &now, &e) < 0 || ew_repo_open(&repo, NULL, 0, &e) < 0) {
+	if (ew_now(&now, &e) < 0 || ew_repo_open(&repo, NULL, 0, &e) < 0) {
 		free(rule);
 		return ew_fail(&e);
 	}

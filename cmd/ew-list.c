@@ -190,18 +190,9 @@ scan(struct run *run, struct ew_input *in, const struct ew_check *check,
 	int got;
 
 	while ((got = ew_input_next(in, &r, e)) > 0) {
-		if (check) {
-			struct ew_strv errs = {0};
-			char *where = ew_xasprintf("%s:%lu", ew_input_name(in), r->line);
-			size_t bad = ew_check_record(check, r, 0, where, &errs);
-			if (bad)
-				ew_errf(e, "%s", errs.v[0]);
-			ew_strv_free(&errs);
-			free(where);
-			if (bad) {
-				ew_record_free(r);
-				return -1;
-			}
+		if (check && ew_check_read(check, r, ew_input_name(in), e) < 0) {
+			ew_record_free(r);
+			return -1;
 		}
 		int m = ew_filter_match(&run->f, r, e);
 		if (m > 0)

@@ -395,3 +395,18 @@ ew_check_record(const struct ew_check *c, struct ew_record *r, int flags,
 		problem(&x, "duplicate_of cannot be the report's own id");
 	return x.n;
 }
+
+int
+ew_check_read(const struct ew_check *c, struct ew_record *r, const char *name,
+	struct ew_err *e)
+{
+	struct ew_strv errs = {0};
+	char *where = ew_xasprintf("%s:%lu", name, r->line);
+	int rc = 0;
+
+	if (ew_check_record(c, r, 0, where, &errs))
+		rc = ew_errf(e, "%s", errs.v[0]);
+	ew_strv_free(&errs);
+	free(where);
+	return rc;
+}

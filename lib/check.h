@@ -34,4 +34,12 @@ enum {
 size_t ew_check_record(const struct ew_check *c, struct ew_record *r,
 	int flags, const char *where, struct ew_strv *errs);
 
+/*
+ * Checks a record read from the stream called name (no defaults), as a
+ * tool that reads records from outside does. Returns 0, or -1 with the
+ * first problem in e as "NAME:LINE: message".
+ */
+int ew_check_read(const struct ew_check *c, struct ew_record *r,
+	const char *name, struct ew_err *e);
+
 #endif
