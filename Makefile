@@ -18,17 +18,18 @@ LDLIBS   = $$(pkg-config --libs libgit2) -ljq -lcsv
 BUILD    = build/obj
 BIN      = bin
 
-PROGS    = ew ew-init ew-add ew-update ew-list ew-alert
+PROGS    = ew ew-init ew-add ew-update ew-list ew-alert ew-merge ew-sync \
+           ew-clone
 LIBSRC   = lib/util.c lib/err.c lib/csv.c lib/date.c lib/ulid.c \
            lib/places.c lib/taxonomy.c lib/record.c lib/input.c \
            lib/check.c lib/output.c lib/jqf.c lib/repo.c lib/store.c \
            lib/cli.c lib/filter.c lib/rules.c lib/alert.c \
-           lib/notify.c
+           lib/notify.c lib/merge.c lib/sync.c lib/remote.c
 UNITSRC  = tests/unit/unit.c tests/unit/test-util.c tests/unit/test-csv.c \
            tests/unit/test-date.c tests/unit/test-record.c \
-           tests/unit/test-alert.c
+           tests/unit/test-alert.c tests/unit/test-merge.c
 MAN1     = man/ew-init.1 man/ew-add.1 man/ew-update.1 man/ew-list.1 \
-           man/ew-alert.1
+           man/ew-alert.1 man/ew-merge.1 man/ew-sync.1 man/ew-clone.1
 MAN5     = man/ew-data.5 man/ew-rules.5
 MAN7     = man/ew.7
 SHARE    = share/ew/ew.conf share/ew/places.csv share/ew/categories.csv \
@@ -39,7 +40,7 @@ DEMO     = share/ew/demo/reports.csv share/ew/demo/tour.sh
 # Debian packages the build, tests and demo need.
 DEBS     = gcc make pkg-config libc6-dev libcsv-dev libjq-dev libgit2-dev \
            git jq python3 bats bats-assert bats-support man-db time \
-           curl msmtp
+           curl msmtp openssh-client openssh-server openssl strace
 
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
@@ -51,8 +52,8 @@ all: $(PROGS:%=$(BIN)/%)
 
 $(BUILD)/config.h: FORCE
 	@mkdir -p $(BUILD)
-	@printf '#define EW_VERSION "%s"\n#define SHAREDIR "%s"\n' \
-		'$(VERSION)' '$(SHAREDIR)' > $@.tmp
+	@printf '#define EW_VERSION "%s"\n#define SHAREDIR "%s"\n#define BINDIR "%s"\n' \
+		'$(VERSION)' '$(SHAREDIR)' '$(BINDIR)' > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 $(BUILD)/lib/%.o: lib/%.c $(BUILD)/config.h
@@ -89,6 +90,7 @@ check: deps
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		EW_SHAREDIR="$(CURDIR)/share/ew" build/asan/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 \
+		LSAN_OPTIONS=suppressions="$(CURDIR)/tests/lsan.supp":print_suppressions=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		EW_BIN="$(CURDIR)/build/asan/bin" EW_SHAREDIR="$(CURDIR)/share/ew" \
 		bats --tap tests/
@@ -115,6 +117,7 @@ deps:
 bench: deps all
 	bash bench/run.sh
 	bash bench/alert.sh
+	bash bench/sync.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

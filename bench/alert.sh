@@ -29,9 +29,7 @@ now=2026-10-31T23:00:00Z
 
 . bench/lib.sh
 
-mkdir -p "$out"
-${CC:-cc} -O2 -std=c11 -Wall -Wextra -o "$out/gen" bench/gen.c ||
-	die "cannot build bench/gen.c"
+build_gen
 tmp=$out/tmp.$$
 trap 'rm -f "$tmp".*' EXIT
 CAPTURE=1 QUIET=1

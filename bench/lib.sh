@@ -11,6 +11,13 @@ export LC_ALL=C.UTF-8
 unset EW_DIR GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
 ew=$top/bin/ew
 
+# build_gen: builds the generator into $out/gen (and makes $out)
+build_gen() {
+	mkdir -p "$out"
+	${CC:-cc} -O2 -std=c11 -Wall -Wextra -o "$out/gen" "$top/bench/gen.c" ||
+		die "cannot build bench/gen.c"
+}
+
 die() { printf 'bench: %s\n' "$*" >&2; exit 2; }
 say() { printf '%s\n' "$*" >&2; }
 

@@ -31,9 +31,7 @@ add_shard=reports/2016/01.csv
 . bench/lib.sh
 command -v python3 >/dev/null || die "python3 is needed to check the counts"
 
-mkdir -p "$out"
-${CC:-cc} -O2 -std=c11 -Wall -Wextra -o "$out/gen" bench/gen.c ||
-	die "cannot build bench/gen.c"
+build_gen
 
 rows=()      # the table rows, in order
 load0=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -9,22 +9,25 @@
 #include "filter.h"
 #include "input.h"
 #include "output.h"
+#include "sync.h"
 
 static const char usage_text[] =
 	"usage: ew-list [-C DIR] [--since DATE] [--until DATE] [--cercle NAME]\n"
 	"               [--commune NAME] [--category CODE] [--min-severity N]\n"
 	"               [--status STATUS] [--sensitivity LEVEL] [--where JQ]\n"
 	"               [--format csv|tsv|json|table] [--json] [--fields A,B,...]\n"
-	"               [--count | --group-by FIELD] [ID...] [-]\n";
+	"               [--count | --group-by FIELD] [ID...] [-]\n"
+	"       ew-list [-C DIR] --conflicts [--format csv|tsv|json|table] [ID...]\n";
 
 enum { O_SINCE = 256, O_UNTIL, O_CERCLE, O_COMMUNE, O_CATEGORY, O_MINSEV,
 	O_STATUS, O_SENS, O_WHERE, O_FORMAT, O_JSON, O_FIELDS, O_COUNT,
-	O_GROUP, O_VERSION };
+	O_GROUP, O_CONFLICTS, O_VERSION };
 
 static const struct option longopts[] = {
 	{"category", required_argument, NULL, O_CATEGORY},
 	{"cercle", required_argument, NULL, O_CERCLE},
 	{"commune", required_argument, NULL, O_COMMUNE},
+	{"conflicts", no_argument, NULL, O_CONFLICTS},
 	{"count", no_argument, NULL, O_COUNT},
 	{"fields", required_argument, NULL, O_FIELDS},
 	{"format", required_argument, NULL, O_FORMAT},
@@ -45,7 +48,7 @@ static const struct option longopts[] = {
 struct opts {
 	const char *since, *until, *cercle, *commune, *category, *minsev;
 	const char *status, *sens, *where, *format, *fields, *group;
-	int count, from_stdin;
+	int count, from_stdin, conflicts;
 	struct ew_strv ids;
 };
 
@@ -74,6 +77,59 @@ usage(FILE *fp, int status)
 {
 	fputs(usage_text, fp);
 	return status;
+}
+
+/* 1 when id starts with one of the prefixes (any case), or none is given. */
+static int
+wanted_id(const struct ew_strv *prefixes, const char *id)
+{
+	for (size_t i = 0; i < prefixes->n; i++)
+		if (strncasecmp(id, prefixes->v[i], strlen(prefixes->v[i])) == 0)
+			return 1;
+	return prefixes->n == 0;
+}
+
+/* --conflicts: the open conflicts of the merges in the history. */
+static int
+list_conflicts(const struct opts *o)
+{
+	static const char *const names[] = {"merged_at", "merge", "id", "field",
+		"kept", "lost", "kept_updated_at", "lost_updated_at"};
+	enum { NCOLS = sizeof names / sizeof names[0] };
+	struct ew_repo repo;
+	struct ew_conflicts cs;
+	struct ew_err e;
+	struct ew_out out;
+	enum ew_format fmt = ew_format_default(stdout);
+	unsigned long shown = 0;
+
+	if (o->format && ew_format_parse(o->format, &fmt, &e) < 0)
+		return ew_fail(&e);
+	if (ew_repo_open(&repo, NULL, 0, &e) < 0)
+		return ew_fail(&e);
+	if (ew_conflicts_list(&repo, &cs, &e) < 0) {
+		ew_repo_close(&repo);
+		return ew_fail(&e);
+	}
+	ew_out_begin(&out, fmt, stdout, names, NULL, NCOLS);
+	for (size_t i = 0; i < cs.n; i++) {
+		const struct ew_open_conflict *x = &cs.v[i];
+		char when[21], hex[13];
+		if (!wanted_id(&o->ids, x->c.id))
+			continue;
+		ew_time_format((time_t)x->when, when);
+		git_oid_tostr(hex, sizeof hex, &x->merge);
+		const char *vals[NCOLS] = {when, hex, x->c.id,
+			repo.schema.cols[x->c.col].name, x->c.kept, x->c.lost,
+			x->c.kept_at, x->c.lost_at};
+		ew_out_row(&out, vals);
+		shown++;
+	}
+	ew_out_end(&out);
+	ew_conflicts_free(&cs);
+	ew_repo_close(&repo);
+	int rc = ew_finish_stdout();
+	return rc == 0 && shown == 0 ? 1 : rc;
 }
 
 static int
@@ -319,7 +375,19 @@ list(struct opts *o)
 		if (ew_now(&check.now, &e) < 0)
 			goto out;
 		struct ew_input *in = ew_input_open_file(stdin, "stdin", run.schema);
-		scanned = scan(&run, in, &check, &e);
+		struct ew_strv ids = {0};
+		int got = have_repo ? ew_input_ids(in, &ids, &e) : 0;
+		if (got == 1) {
+			/* ids, not records: the repository's records with them */
+			ew_filter_by_id(&run.f);
+			for (size_t i = 0; i < ids.n && got == 1; i++)
+				if (ew_filter_id(&run.f, ids.v[i], &e) < 0)
+					got = -1;
+			scanned = got < 0 ? -1 : scan_repo(&run, &repo, &e);
+		} else {
+			scanned = got < 0 ? -1 : scan(&run, in, &check, &e);
+		}
+		ew_strv_free(&ids);
 		ew_input_close(in);
 	} else {
 		scanned = scan_repo(&run, &repo, &e);
@@ -364,6 +432,7 @@ main(int argc, char **argv)
 		case O_CERCLE: o.cercle = optarg; break;
 		case O_COMMUNE: o.commune = optarg; break;
 		case O_COUNT: o.count = 1; break;
+		case O_CONFLICTS: o.conflicts = 1; break;
 		case O_FIELDS: o.fields = optarg; break;
 		case O_FORMAT: o.format = optarg; break;
 		case O_GROUP: o.group = optarg; break;
@@ -388,7 +457,14 @@ main(int argc, char **argv)
 		else
 			ew_strv_push(&o.ids, ew_xstrdup(argv[i]));
 	}
-	rc = list(&o);
+	if (o.conflicts && (o.since || o.until || o.cercle || o.commune ||
+	    o.category || o.minsev || o.status || o.sens || o.where ||
+	    o.fields || o.count || o.group || o.from_stdin)) {
+		ew_warn("--conflicts takes only ids and --format");
+		ew_strv_free(&o.ids);
+		return usage(stderr, 2);
+	}
+	rc = o.conflicts ? list_conflicts(&o) : list(&o);
 	ew_strv_free(&o.ids);
 	return rc;
 }

@@ -8,18 +8,21 @@
 #include "cli.h"
 #include "date.h"
 #include "store.h"
+#include "sync.h"
 #include "ulid.h"
 
 static const char usage_text[] =
 	"usage: ew-update [-C DIR] [-n] [--author NAME] ID... FIELD=VALUE...\n"
-	"       ew-update [-C DIR] [-n] [--author NAME] FIELD=VALUE... < ids\n";
+	"       ew-update [-C DIR] [-n] [--author NAME] FIELD=VALUE... < ids\n"
+	"       ew-update [-C DIR] [-n] [--author NAME] --settle ID... [FIELD=VALUE...]\n";
 
-enum { O_AUTHOR = 256, O_VERSION };
+enum { O_AUTHOR = 256, O_SETTLE, O_VERSION };
 
 static const struct option longopts[] = {
 	{"author", required_argument, NULL, O_AUTHOR},
 	{"dry-run", no_argument, NULL, 'n'},
 	{"help", no_argument, NULL, 'h'},
+	{"settle", no_argument, NULL, O_SETTLE},
 	{"version", no_argument, NULL, O_VERSION},
 	{NULL, 0, NULL, 0},
 };
@@ -41,6 +44,8 @@ struct job {
 	struct ew_shard **shard;
 	size_t nfound;
 	struct ew_strv changed;     /* ids actually changed */
+	int settle;                 /* --settle */
+	struct ew_strv settled;     /* ids whose conflicts this settles */
 	struct ew_strv errs;
 	int dash;                   /* '-': ids on stdin */
 };
@@ -82,7 +87,7 @@ parse_args(struct job *j, const struct ew_schema *s, char **argv, int argc)
 		}
 		free(copy);
 	}
-	if (j->nsets == 0 && j->errs.n == 0)
+	if (j->nsets == 0 && j->errs.n == 0 && !j->settle)
 		ew_strv_push(&j->errs, ew_xstrdup("arguments: no FIELD=VALUE to set"));
 	return j->errs.n ? -1 : 0;
 }
@@ -205,17 +210,51 @@ message(const struct job *j)
 			ew_buf_adds(&fields, ", ");
 		ew_buf_adds(&fields, name);
 	}
-	if (j->changed.n == 1)
-		ew_buf_addf(&m, "Update report %s (%s)\n", j->changed.v[0], fields.s);
+	if (j->settle && j->settled.n == 1)
+		ew_buf_addf(&m, "Settle the conflicts of report %s", j->settled.v[0]);
+	else if (j->settle)
+		ew_buf_addf(&m, "Settle the conflicts of %zu reports", j->settled.n);
+	else if (j->changed.n == 1)
+		ew_buf_addf(&m, "Update report %s", j->changed.v[0]);
 	else
-		ew_buf_addf(&m, "Update %zu reports (%s)\n", j->changed.n, fields.s);
-	ew_buf_adds(&m, "\nEw-Action: update\n");
+		ew_buf_addf(&m, "Update %zu reports", j->changed.n);
+	if (j->changed.n)
+		ew_buf_addf(&m, " (%s)", fields.s);
+	ew_buf_adds(&m, "\n\nEw-Action: update\n");
 	if (j->changed.n > MAX_TRAILERS)
 		ew_buf_addf(&m, "Ew-Count: %zu\n", j->changed.n);
 	for (size_t i = 0; i < j->changed.n && i < MAX_TRAILERS; i++)
 		ew_buf_addf(&m, "Ew-Record: %s\n", j->changed.v[i]);
+	/* every one, however many: ew list --conflicts reads them */
+	for (size_t i = 0; i < j->settled.n; i++)
+		ew_buf_addf(&m, "Ew-Settled: %s\n", j->settled.v[i]);
 	ew_buf_free(&fields);
 	return ew_buf_detach(&m);
+}
+
+/* --settle: each record must have open conflicts, which this settles. */
+static int
+find_conflicts(struct job *j)
+{
+	struct ew_conflicts cs;
+	struct ew_err e;
+
+	if (ew_conflicts_list(&j->repo, &cs, &e) < 0) {
+		ew_strv_push(&j->errs, ew_xstrdup(e.msg));
+		return -1;
+	}
+	for (size_t k = 0; k < j->nfound; k++) {
+		const char *id = j->found[k]->v[EW_C_ID];
+		size_t i;
+		for (i = 0; i < cs.n && strcmp(cs.v[i].c.id, id) != 0; i++)
+			;
+		if (i == cs.n)
+			ew_strv_push(&j->errs, ew_xasprintf("record %s has no open conflicts ('ew list --conflicts' lists them)", id));
+		else
+			ew_strv_push(&j->settled, ew_xstrdup(id));
+	}
+	ew_conflicts_free(&cs);
+	return j->errs.n ? -1 : 0;
 }
 
 static int
@@ -230,7 +269,7 @@ update(struct job *j, const char *author, int dry)
 		ew_strv_push(&j->errs, ew_xstrdup(e.msg));
 		return -1;
 	}
-	if (resolve(j) < 0)
+	if (resolve(j) < 0 || (j->settle && find_conflicts(j) < 0))
 		return -1;
 	upd = ew_xcalloc(j->nfound, sizeof *upd);
 	for (size_t k = 0; k < j->nfound; k++)
@@ -248,7 +287,7 @@ update(struct job *j, const char *author, int dry)
 		}
 	}
 	free(upd);
-	if (rc < 0 || dry || j->changed.n == 0)
+	if (rc < 0 || dry || (j->changed.n == 0 && j->settled.n == 0))
 		return rc;
 	char *msg = message(j);
 	rc = ew_store_commit(&j->st, msg, author, NULL, &e);
@@ -268,6 +307,7 @@ job_free(struct job *j)
 	free(j->shard);
 	ew_strv_free(&j->prefixes);
 	ew_strv_free(&j->changed);
+	ew_strv_free(&j->settled);
 	ew_strv_free(&j->errs);
 	ew_store_free(&j->st);
 	ew_repo_close(&j->repo);
@@ -291,6 +331,7 @@ main(int argc, char **argv)
 		case 'h': return usage(stdout, 0);
 		case 'n': dry = 1; break;
 		case O_AUTHOR: author = optarg; break;
+		case O_SETTLE: j.settle = 1; break;
 		case O_VERSION: return ew_print_version();
 		default: return usage(stderr, 2);
 		}
@@ -312,13 +353,20 @@ main(int argc, char **argv)
 	}
 	if (update(&j, author, dry) < 0)
 		goto fail;
-	if (j.changed.n == 0) {
+	if (j.changed.n == 0 && j.settled.n == 0) {
 		ew_warn("nothing to change");
 		rc = 0;
 		goto out;
 	}
 	for (size_t i = 0; i < j.changed.n; i++)
 		printf("%s\n", j.changed.v[i]);
+	for (size_t i = 0; i < j.settled.n; i++) {
+		size_t k;
+		for (k = 0; k < j.changed.n && strcmp(j.changed.v[k], j.settled.v[i]) != 0; k++)
+			;
+		if (k == j.changed.n)
+			printf("%s\n", j.settled.v[i]);
+	}
 	rc = ew_finish_stdout();
 	goto out;
 fail:

@@ -20,6 +20,10 @@ static const char usage_text[] =
 	"   add      add reports from arguments or standard input\n"
 	"   update   change fields of existing reports\n"
 	"   list     select and print reports\n"
+	"   alert    evaluate the alert rules, notify, acknowledge\n"
+	"   sync     exchange reports with hubs: fetch, merge by id, push\n"
+	"   clone    set up an office from a hub\n"
+	"   merge    merge record files by id (git's merge driver)\n"
 	"\n"
 	"Any ew-NAME program next to ew or on PATH is run as 'ew NAME'.\n"
 	"'ew help COMMAND' shows a command's manual.\n";

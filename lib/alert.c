@@ -159,6 +159,9 @@ find_id(const struct ew_astate *st, const char *id)
 	for (size_t i = st->n; i-- > 0;)
 		if (strcmp(st->v[i].id, id) == 0)
 			return &st->v[i];
+	for (size_t i = 0; i < st->nalias; i++)
+		if (strcmp(st->alias[i].id, id) == 0)
+			return &st->v[st->alias[i].to];
 	return NULL;
 }
 
@@ -169,6 +172,7 @@ ew_astate_free(struct ew_astate *st)
 		ew_strv_free(&st->v[i].delivered);
 	free(st->v);
 	free(st->s);
+	free(st->alias);
 	memset(st, 0, sizeof *st);
 }
 
@@ -198,6 +202,17 @@ ew_astate_build(struct ew_astate *st, const struct ew_alog *log,
 			continue;
 		}
 		struct ew_alert *a = find_id(st, v[EW_A_ALERT]);
+		struct ew_alert *twin = !a && strcmp(state, "raised") == 0
+			? ew_astate_open(st, v[EW_A_RULE], v[EW_A_GROUP]) : NULL;
+		if (twin) {
+			/* raised elsewhere too (a merged log): the same alert */
+			st->alias = ew_xrealloc(st->alias, (st->nalias + 1) * sizeof *st->alias);
+			st->alias[st->nalias++] = (struct ew_alias){v[EW_A_ALERT], (size_t)(twin - st->v)};
+			int lv = ew_level_parse(v[EW_A_LEVEL]);
+			if (lv > twin->level)
+				twin->level = lv;
+			continue;
+		}
 		if (strcmp(state, "raised") == 0 || !a) {
 			if (a || !*v[EW_A_ALERT]) {
 				ew_errf(e, "alerts.csv: row %zu: %s alert id '%s'", i + 2, a ? "duplicate" : "missing", v[EW_A_ALERT]);
@@ -283,6 +298,13 @@ ew_astate_find(const struct ew_astate *st, const char *prefix, struct ew_err *e)
 	for (size_t i = 0; i < st->n; i++)
 		if (strncasecmp(st->v[i].id, prefix, n) == 0) {
 			found = &st->v[i];
+			count++;
+		}
+	/* the id another office gave the same alert */
+	for (size_t i = 0; i < st->nalias; i++)
+		if (strncasecmp(st->alias[i].id, prefix, n) == 0 &&
+		    found != &st->v[st->alias[i].to]) {
+			found = &st->v[st->alias[i].to];
 			count++;
 		}
 	if (count == 0)

@@ -81,11 +81,23 @@ struct ew_silence {
 	time_t until;
 };
 
+/*
+ * Two offices that evaluate the same records raise the same alert, each
+ * with its own id; once their logs are merged, the later raise of a
+ * (rule, group) that is already open is an alias of the open alert.
+ */
+struct ew_alias {
+	const char *id;
+	size_t to; /* index in v */
+};
+
 struct ew_astate {
 	struct ew_alert *v;
 	size_t n;
 	struct ew_silence *s;
 	size_t ns;
+	struct ew_alias *alias;
+	size_t nalias;
 };
 
 int ew_astate_build(struct ew_astate *st, const struct ew_alog *log,

@@ -28,16 +28,30 @@ ew_warn(const char *fmt, ...)
 	 */
 	int raw = ew_utf8_valid(b.s, b.len);
 	fprintf(stderr, "%s: ", ew_progname);
-	for (size_t i = 0; i < b.len; i++) {
+	for (size_t i = 0; i < b.len;) {
 		unsigned char c = (unsigned char)b.s[i];
+		if (c >= 0x80 && raw) {
+			/* C1 controls and bidirectional controls, escaped too */
+			unsigned cp;
+			size_t n = ew_utf8_decode(b.s + i, &cp);
+			if ((cp >= 0x80 && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
+			    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f ||
+			    cp == 0x061c)
+				fprintf(stderr, "\\u%04x", cp);
+			else
+				fwrite(b.s + i, 1, n, stderr);
+			i += n;
+			continue;
+		}
 		if (c == '\n')
 			fputs("\\n", stderr);
 		else if (c == '\t')
 			fputs("\\t", stderr);
-		else if (c < 0x20 || c == 0x7f || (c >= 0x80 && !raw))
+		else if (c < 0x20 || c == 0x7f || c >= 0x80)
 			fprintf(stderr, "\\x%02x", c);
 		else
 			fputc(c, stderr);
+		i++;
 	}
 	fputc('\n', stderr);
 	ew_buf_free(&b);

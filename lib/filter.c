@@ -126,7 +126,39 @@ ew_filter_id(struct ew_filter *f, const char *prefix, struct ew_err *e)
 	for (char *p = up; *p; p++)
 		if (*p >= 'a' && *p <= 'z')
 			*p = (char)(*p - 'a' + 'A');
-	ew_strv_push(&f->ids, up);
+	/* whole ids (thousands, from a pipe) are looked up by bisection */
+	ew_strv_push(strlen(up) == 26 ? &f->whole : &f->ids, up);
+	f->whole_sorted = 0;
+	f->by_id = 1;
+	return 0;
+}
+
+void
+ew_filter_by_id(struct ew_filter *f)
+{
+	f->by_id = 1;
+}
+
+static int
+by_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int
+id_wanted(struct ew_filter *f, const char *id)
+{
+	if (f->whole.n) {
+		if (!f->whole_sorted) {
+			qsort(f->whole.v, f->whole.n, sizeof *f->whole.v, by_str);
+			f->whole_sorted = 1;
+		}
+		if (bsearch(&id, f->whole.v, f->whole.n, sizeof *f->whole.v, by_str))
+			return 1;
+	}
+	for (size_t i = 0; i < f->ids.n; i++)
+		if (strncmp(id, f->ids.v[i], strlen(f->ids.v[i])) == 0)
+			return 1;
 	return 0;
 }
 
@@ -171,14 +203,8 @@ ew_filter_match(struct ew_filter *f, const struct ew_record *r,
 		return 0;
 	if (f->min_severity && atol(r->v[EW_C_SEVERITY]) < f->min_severity)
 		return 0;
-	if (f->ids.n) {
-		size_t i;
-		for (i = 0; i < f->ids.n; i++)
-			if (strncmp(r->v[EW_C_ID], f->ids.v[i], strlen(f->ids.v[i])) == 0)
-				break;
-		if (i == f->ids.n)
-			return 0;
-	}
+	if (f->by_id && !id_wanted(f, r->v[EW_C_ID]))
+		return 0;
 	if (f->jq)
 		return ew_jq_test(f->jq, ew_record_jv(r, f->schema), e);
 	return 1;
@@ -194,6 +220,7 @@ ew_filter_free(struct ew_filter *f)
 	free(f->status);
 	free(f->sensitivity);
 	ew_strv_free(&f->ids);
+	ew_strv_free(&f->whole);
 	ew_jq_free(f->jq);
 	memset(f, 0, sizeof *f);
 }

@@ -24,6 +24,10 @@ struct ew_filter {
 	                                whose names were not checked */
 	long min_severity;           /* 0: any */
 	struct ew_strv ids;          /* upper-case id prefixes */
+	struct ew_strv whole;        /* upper-case whole ids, sorted when
+	                                whole_sorted is set */
+	int whole_sorted;
+	int by_id;                   /* an id list is given (maybe empty) */
 	struct ew_jq *jq;
 	const struct ew_schema *schema;
 };
@@ -44,6 +48,8 @@ int ew_filter_enum(struct ew_filter *f, const char *column, const char *v,
 int ew_filter_min_severity(struct ew_filter *f, const char *v,
 	struct ew_err *e);
 int ew_filter_id(struct ew_filter *f, const char *prefix, struct ew_err *e);
+/* Only the records ew_filter_id names pass, even when it names none. */
+void ew_filter_by_id(struct ew_filter *f);
 int ew_filter_where(struct ew_filter *f, const char *prog, struct ew_err *e);
 
 /* 1 when r passes, 0 when not, -1 on a jq error. */

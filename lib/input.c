@@ -5,12 +5,13 @@
 #include <string.h>
 
 #include "csv.h"
+#include "ulid.h"
 
 struct ew_input {
 	const struct ew_schema *schema;
 	const char *name;
 	FILE *fp;
-	int json, dead, started;
+	int json, dead, started, idlist;
 	/* CSV */
 	struct ew_csv *csv;
 	int *map;       /* input column -> schema column */
@@ -51,6 +52,23 @@ ew_input_name(const struct ew_input *in)
 	return in->name;
 }
 
+/* 1 when line holds one ULID and nothing else but blanks. */
+static int
+id_line(const char *line)
+{
+	char id[27], out[27];
+	size_t n = 0;
+
+	while (*line && *line != ' ' && *line != '\t' && *line != '\r' && *line != '\n' && n < 27)
+		id[n++] = *line++;
+	while (*line == ' ' || *line == '\t' || *line == '\r' || *line == '\n')
+		line++;
+	if (n != 26 || *line)
+		return 0;
+	id[n] = '\0';
+	return ew_ulid_valid(id, out);
+}
+
 /* Reads blank lines until the first meaningful one decides the format. */
 static void
 sniff(struct ew_input *in)
@@ -68,10 +86,11 @@ sniff(struct ew_input *in)
 			p++;
 		if (*p) {
 			in->json = *p == '{';
+			in->idlist = id_line(p);
 			break;
 		}
 	}
-	if (in->json) {
+	if (in->json || in->idlist) {
 		in->head = head; /* handed back line by line by json_line */
 		return;
 	}
@@ -314,7 +333,44 @@ ew_input_next(struct ew_input *in, struct ew_record **rec, struct ew_err *e)
 		return 0;
 	if (!in->started)
 		sniff(in);
+	if (in->idlist) {
+		in->dead = 1;
+		return ew_errf(e, "%s: expected records, but it holds record ids (one per line)", in->name);
+	}
 	return in->json ? next_json(in, rec, e) : next_csv(in, rec, e);
+}
+
+int
+ew_input_ids(struct ew_input *in, struct ew_strv *ids, struct ew_err *e)
+{
+	const char *p;
+	size_t n;
+
+	if (!in->fp || in->started)
+		return 0;
+	sniff(in);
+	if (!in->idlist)
+		return 0;
+	for (unsigned long lineno = 1; json_line(in, &p, &n) > 0; lineno++) {
+		char *line = ew_xstrndup(p, n), *s = line, *end = line + n;
+		if (lineno == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+			s += 3;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		while (end > s && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (*s && !id_line(s)) {
+			ew_errf(e, "%s:%lu: expected one record id per line", in->name, lineno);
+			free(line);
+			in->dead = 1;
+			return -1;
+		}
+		if (*s)
+			ew_strv_push(ids, ew_xstrdup(s));
+		free(line);
+	}
+	in->dead = 1;
+	return 1;
 }
 
 void

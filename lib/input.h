@@ -31,6 +31,13 @@ struct ew_input *ew_input_open_mem(const char *buf, size_t len,
  */
 int ew_input_next(struct ew_input *in, struct ew_record **rec,
 	struct ew_err *e);
+/*
+ * When the stream is a list of record ids, one per line (as ew add and
+ * ew sync --ids print them), reads them all into ids and returns 1.
+ * Returns 0, reading nothing that ew_input_next will not see, when it
+ * holds records; -1 on a line that is not an id.
+ */
+int ew_input_ids(struct ew_input *in, struct ew_strv *ids, struct ew_err *e);
 /* The name given at open. */
 const char *ew_input_name(const struct ew_input *in);
 void ew_input_close(struct ew_input *in);

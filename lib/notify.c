@@ -12,47 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
-static int
-lookup(git_config *cfg, const char *key, char **out)
-{
-	git_buf b = {0};
-
-	if (git_config_get_string_buf(&b, cfg, key) < 0)
-		return 0;
-	*out = ew_xstrdup(b.ptr);
-	git_buf_dispose(&b);
-	return 1;
-}
-
 int
 ew_notifier_command(struct ew_repo *r, const char *name, char **cmd,
 	struct ew_err *e)
 {
-	git_config *all = NULL, *local = NULL, *conf = NULL;
 	char *key = ew_xasprintf("notifier.%s.command", name);
-	char *path = ew_xasprintf("%sew.conf", r->root);
-	int rc = 0;
-
-	int shared = 1;
-	*cmd = NULL;
-	if (git_repository_config(&all, r->git) == 0 &&
-	    git_config_open_level(&local, all, GIT_CONFIG_LEVEL_LOCAL) == 0) {
-		lookup(local, key, cmd);
-		/* ew.conf comes from whoever can push: a copy may refuse its commands */
-		if (git_config_get_bool(&shared, local, "ew.shared-notifiers") < 0)
-			shared = 1;
-	}
-	if (!*cmd && shared && access(path, F_OK) == 0) {
-		if (git_config_open_ondisk(&conf, path) < 0)
-			rc = ew_git_err(e, "ew.conf");
-		else
-			lookup(conf, key, cmd);
-	}
-	git_config_free(conf);
-	git_config_free(local);
-	git_config_free(all);
+	int rc = ew_repo_setting(r, key, "ew.shared-notifiers", cmd, e);
 	free(key);
-	free(path);
 	return rc;
 }
 

@@ -4,7 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +32,100 @@ exists(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0;
+}
+
+static int
+config_lookup(git_config *cfg, const char *key, char **out)
+{
+	git_buf b = {0};
+
+	if (git_config_get_string_buf(&b, cfg, key) < 0)
+		return 0;
+	*out = ew_xstrdup(b.ptr);
+	git_buf_dispose(&b);
+	return 1;
+}
+
+int
+ew_repo_setting(struct ew_repo *r, const char *key, const char *shared_switch,
+	char **val, struct ew_err *e)
+{
+	return ew_repo_setting_from(r, key, shared_switch, val, NULL, e);
+}
+
+int
+ew_repo_setting_from(struct ew_repo *r, const char *key,
+	const char *shared_switch, char **val, int *from_shared,
+	struct ew_err *e)
+{
+	git_config *all = NULL, *local = NULL, *conf = NULL;
+	char *path = ew_xasprintf("%sew.conf", r->root);
+	int rc = 0, shared = 1;
+
+	*val = NULL;
+	if (from_shared)
+		*from_shared = 0;
+	if (git_repository_config(&all, r->git) == 0 &&
+	    git_config_open_level(&local, all, GIT_CONFIG_LEVEL_LOCAL) == 0) {
+		config_lookup(local, key, val);
+		if (shared_switch && git_config_get_bool(&shared, local, shared_switch) < 0)
+			shared = 1;
+	}
+	if (!*val && shared && access(path, F_OK) == 0) {
+		if (git_config_open_ondisk(&conf, path) < 0)
+			rc = ew_git_err(e, "ew.conf");
+		else if (config_lookup(conf, key, val) && from_shared)
+			*from_shared = 1;
+	}
+	git_config_free(conf);
+	git_config_free(local);
+	git_config_free(all);
+	free(path);
+	return rc;
+}
+
+char *
+ew_bindir(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+	if (n <= 0)
+		return ew_xstrdup(BINDIR);
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	return ew_xstrdup(exe);
+}
+
+int
+ew_register_driver(git_repository *git, struct ew_err *e)
+{
+	git_config *cfg = NULL, *local = NULL;
+	char *dir = ew_bindir();
+	struct ew_buf cmd = {0};
+	int rc = 0;
+
+	/* sh -c runs it: the program's path goes in single quotes */
+	ew_buf_addc(&cmd, '\'');
+	for (const char *p = dir; *p; p++) {
+		if (*p == '\'')
+			ew_buf_adds(&cmd, "'\\''");
+		else
+			ew_buf_addc(&cmd, *p);
+	}
+	ew_buf_adds(&cmd, "/ew-merge' --driver %O %A %B %P");
+	if (git_repository_config(&cfg, git) < 0 ||
+	    git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) < 0 ||
+	    git_config_set_string(local, "merge.ew.name", "ew: records merged by id, field by field") < 0 ||
+	    git_config_set_string(local, "merge.ew.driver", cmd.s) < 0)
+		rc = ew_git_err(e, "cannot register the ew merge driver in .git/config");
+	git_config_free(local);
+	git_config_free(cfg);
+	ew_buf_free(&cmd);
+	free(dir);
+	return rc;
 }
 
 const char *
@@ -229,13 +323,21 @@ ew_repo_flock(struct ew_repo *r, const char *name, const char *holder, int *fd,
 	return rc;
 }
 
+static int recover(struct ew_repo *r, struct ew_err *e);
+
 int
 ew_repo_lock(struct ew_repo *r, struct ew_err *e)
 {
 	if (r->lockfd >= 0)
 		return 0;
-	return ew_repo_flock(r, "ew.lock",
-		"repository is locked by another ew process", &r->lockfd, e);
+	if (ew_repo_flock(r, "ew.lock",
+		"repository is locked by another ew process", &r->lockfd, e) < 0)
+		return -1;
+	if (recover(r, e) < 0) {
+		ew_repo_unlock(r);
+		return -1;
+	}
+	return 0;
 }
 
 void
@@ -438,6 +540,18 @@ ew_repo_each_record(struct ew_repo *r, const char *since, const char *until,
 	return rc;
 }
 
+int
+ew_is_shard_path(const char *path)
+{
+	char year[5];
+
+	if (strncmp(path, "reports/", 8) != 0 || strlen(path) != 19 || path[12] != '/')
+		return 0;
+	memcpy(year, path + 8, 4);
+	year[4] = '\0';
+	return is_year(year) && is_month_file(path + 13);
+}
+
 char *
 ew_shard_path(const char *d)
 {
@@ -482,10 +596,13 @@ fsync_dir_of(const char *file)
 	return rc;
 }
 
-/* Writes data to root/path: temporary file, fsync, rename, fsync dir. */
+/*
+ * Writes data to root/path: temporary file, fsync, rename, fsync dir;
+ * executable: with the executable bits (as the umask allows).
+ */
 static int
-write_atomic(const char *root, const char *path, const char *data, size_t len,
-	struct ew_err *e)
+write_file(const char *root, const char *path, const char *data, size_t len,
+	int executable, struct ew_err *e)
 {
 	char *full = ew_xasprintf("%s%s", root, path);
 	char *tmp = ew_xasprintf("%s.ew-tmp-%ld", full, (long)getpid());
@@ -494,7 +611,7 @@ write_atomic(const char *root, const char *path, const char *data, size_t len,
 	if (make_parents(root, path, e) < 0)
 		goto out;
 	unlink(tmp); /* a leftover of a killed run with this pid */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, executable ? 0777 : 0666);
 	if (fd < 0) {
 		ew_errf(e, "cannot create '%s': %s", tmp, strerror(errno));
 		goto out;
@@ -536,6 +653,13 @@ out:
 	free(tmp);
 	free(full);
 	return rc;
+}
+
+static int
+write_atomic(const char *root, const char *path, const char *data, size_t len,
+	struct ew_err *e)
+{
+	return write_file(root, path, data, len, 0, e);
 }
 
 static int
@@ -677,20 +801,46 @@ ew_repo_who(struct ew_repo *r, const char *author, char **name,
 	return 0;
 }
 
+/*
+ * Moves the branch HEAD points to (or a detached HEAD) to id, only if it
+ * still points at from (NULL: only if it does not exist yet).
+ */
+static int
+move_head(git_repository *git, const git_oid *id, const git_oid *from,
+	const char *log, struct ew_err *e)
+{
+	git_reference *head = NULL, *moved = NULL;
+	int rc;
+
+	if (git_reference_lookup(&head, git, "HEAD") < 0)
+		return ew_git_err(e, "cannot read HEAD");
+	const char *branch = git_reference_type(head) == GIT_REFERENCE_SYMBOLIC
+		? git_reference_symbolic_target(head) : "HEAD";
+	if (from)
+		rc = git_reference_create_matching(&moved, git, branch, id, 1, from, log);
+	else
+		rc = git_reference_create(&moved, git, branch, id, 0, log);
+	if (rc < 0)
+		rc = ew_git_err(e, "cannot move HEAD (did something else change the repository?)");
+	git_reference_free(moved);
+	git_reference_free(head);
+	return rc;
+}
+
 static int
 create_commit(git_repository *git, const git_signature *a,
 	const git_signature *c, const char *msg, git_tree *tree,
-	git_commit *parent, git_oid *out, struct ew_err *e)
+	const git_commit **parents, size_t nparents, git_oid *out,
+	struct ew_err *e)
 {
 	git_buf buf = {0};
 	git_odb *odb = NULL;
-	git_reference *head = NULL, *moved = NULL;
-	const git_commit *parents[1] = {parent};
+	const git_commit *parent = nparents ? parents[0] : NULL;
 	struct ew_buf text = {0};
 	int rc = -1;
 
 	if (git_commit_create_buffer(&buf, git, a, c, NULL, msg, tree,
-		parent ? 1 : 0, parents) < 0) {
+		nparents, parents) < 0) {
 		ew_git_err(e, "cannot create the commit");
 		goto out;
 	}
@@ -719,58 +869,99 @@ create_commit(git_repository *git, const git_signature *a,
 		ew_git_err(e, "cannot write the commit");
 		goto out;
 	}
-	if (git_reference_lookup(&head, git, "HEAD") < 0) {
-		ew_git_err(e, "cannot read HEAD");
-		goto out;
-	}
-	const char *branch = git_reference_type(head) == GIT_REFERENCE_SYMBOLIC
-		? git_reference_symbolic_target(head) : "HEAD";
 	const char *nl = strchr(msg, '\n');
-	char *log = ew_xasprintf("commit%s: %.*s", parent ? "" : " (initial)",
-		nl ? (int)(nl - msg) : (int)strlen(msg), msg);
-	if (parent)
-		rc = git_reference_create_matching(&moved, git, branch, out, 1,
-			git_commit_id(parent), log);
-	else
-		rc = git_reference_create(&moved, git, branch, out, 0, log);
+	char *log = ew_xasprintf("commit%s%s: %.*s", parent ? "" : " (initial)",
+		nparents > 1 ? " (merge)" : "", nl ? (int)(nl - msg) : (int)strlen(msg), msg);
+	rc = move_head(git, out, parent ? git_commit_id(parent) : NULL, log, e);
 	free(log);
-	if (rc < 0)
-		rc = ew_git_err(e, "cannot move HEAD (did something else change the repository?)");
 out:
-	git_reference_free(moved);
-	git_reference_free(head);
 	git_odb_free(odb);
 	git_buf_dispose(&buf);
 	ew_buf_free(&text);
 	return rc;
 }
 
+/* 1 when HEAD has path as an executable file. */
+static int
+head_executable(struct ew_repo *r, const char *path)
+{
+	struct ew_err ignored;
+	git_tree *tree = NULL;
+	git_tree_entry *te = NULL;
+	int exec = 0;
+
+	if (head_tree(r, &tree, &ignored) == 0 && git_tree_entry_bypath(&te, tree, path) == 0)
+		exec = git_tree_entry_filemode(te) == GIT_FILEMODE_BLOB_EXECUTABLE;
+	git_tree_entry_free(te);
+	git_tree_free(tree);
+	return exec;
+}
+
+/*
+ * Puts path back as HEAD has it: in the work tree (unless keep_file) and
+ * in the index. Returns -1 when it could not.
+ */
+static int
+restore_path(struct ew_repo *r, git_index *idx, const char *path,
+	int keep_file)
+{
+	struct ew_err ignored;
+	char *old;
+	size_t len;
+
+	if (ew_repo_read_head(r, path, &old, &len, &ignored) < 0)
+		return -1;
+	int rc = 0;
+	if (keep_file) {
+		/* the index says what HEAD has; the file stays as it is */
+		git_tree *tree = NULL;
+		git_tree_entry *te = NULL;
+		if (head_tree(r, &tree, &ignored) < 0) {
+			rc = -1;
+		} else if (git_tree_entry_bypath(&te, tree, path) == 0) {
+			git_index_entry ie;
+			memset(&ie, 0, sizeof ie);
+			ie.mode = git_tree_entry_filemode(te);
+			ie.id = *git_tree_entry_id(te);
+			ie.path = path;
+			rc = git_index_add(idx, &ie) < 0 ? -1 : 0;
+		} else if (git_index_get_bypath(idx, path, 0)) {
+			rc = git_index_remove_bypath(idx, path) < 0 ? -1 : 0;
+		}
+		git_tree_entry_free(te);
+		git_tree_free(tree);
+	} else if (old) {
+		if (write_file(r->root, path, old, len, head_executable(r, path), &ignored) < 0 ||
+		    git_index_add_bypath(idx, path) < 0)
+			rc = -1;
+	} else {
+		if (remove_file(r->root, path, &ignored) < 0)
+			rc = -1;
+		if (git_index_get_bypath(idx, path, 0) && git_index_remove_bypath(idx, path) < 0)
+			rc = -1;
+	}
+	free(old);
+	return rc;
+}
+
 /* Puts the files of a failed commit back as they are in HEAD. */
-static void
+static int
 roll_back(struct ew_repo *r, const struct ew_change *ch, size_t n)
 {
 	git_index *idx = NULL;
-	struct ew_err ignored;
+	int rc = 0;
 
-	if (git_repository_index(&idx, r->git) < 0)
-		return;
-	git_index_read(idx, 1);
-	for (size_t i = 0; i < n; i++) {
-		char *old;
-		size_t len;
-		if (ew_repo_read_head(r, ch[i].path, &old, &len, &ignored) < 0)
-			continue;
-		if (old) {
-			if (write_atomic(r->root, ch[i].path, old, len, &ignored) == 0)
-				git_index_add_bypath(idx, ch[i].path);
-		} else {
-			remove_file(r->root, ch[i].path, &ignored);
-			git_index_remove_bypath(idx, ch[i].path);
-		}
-		free(old);
+	if (git_repository_index(&idx, r->git) < 0 || git_index_read(idx, 1) < 0) {
+		git_index_free(idx);
+		return -1;
 	}
-	git_index_write(idx);
+	for (size_t i = 0; i < n; i++)
+		if (restore_path(r, idx, ch[i].path, 0) < 0)
+			rc = -1;
+	if (git_index_write(idx) < 0)
+		rc = -1;
 	git_index_free(idx);
+	return rc;
 }
 
 /* Refuses to overwrite a file whose work-tree copy differs from HEAD. */
@@ -823,19 +1014,211 @@ check_nothing_staged(struct ew_repo *r, git_index *idx, struct ew_err *e)
 	return rc;
 }
 
-int
-ew_repo_commit(struct ew_repo *r, const struct ew_change *ch, size_t n,
-	const char *msg, const char *author, char *out, struct ew_err *e)
+/*
+ * The journal of a commit in progress (.git/ew-journal): the paths it
+ * changes, one per line. It exists from before the first file is written
+ * until HEAD, the index and the files agree again, so a writer killed in
+ * between leaves it behind, and the next writer repairs those paths.
+ */
+static char *
+journal_path(struct ew_repo *r)
+{
+	return ew_xasprintf("%sew-journal", git_repository_path(r->git));
+}
+
+static int
+write_journal(struct ew_repo *r, const struct ew_change *ch, size_t n,
+	struct ew_err *e)
+{
+	struct ew_buf b = {0};
+	git_tree *tree = NULL;
+	int rc = 0;
+
+	if (head_tree(r, &tree, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		git_tree_entry *te = NULL;
+		git_oid id;
+		char old[GIT_OID_HEXSZ + 1] = "-", new[GIT_OID_HEXSZ + 1] = "-";
+		if (strpbrk(ch[i].path, "\t\n")) {
+			rc = ew_errf(e, "cannot write a file whose name holds a tab or a line break");
+			break;
+		}
+		if (git_tree_entry_bypath(&te, tree, ch[i].path) == 0)
+			git_oid_tostr(old, sizeof old, git_tree_entry_id(te));
+		git_tree_entry_free(te);
+		if (ch[i].data && git_odb_hash(&id, ch[i].data, ch[i].len, GIT_OBJECT_BLOB) == 0)
+			git_oid_tostr(new, sizeof new, &id);
+		ew_buf_addf(&b, "%s\t%s\t%s\n", ch[i].path, old, new);
+	}
+	if (rc == 0)
+		rc = write_atomic(git_repository_path(r->git), "ew-journal", b.s ? b.s : "", b.len, e);
+	git_tree_free(tree);
+	ew_buf_free(&b);
+	return rc;
+}
+
+static void
+drop_journal(struct ew_repo *r)
+{
+	char *j = journal_path(r);
+	unlink(j);
+	fsync_dir_of(j);
+	free(j);
+}
+
+/*
+ * Removes a git lock file that the killed writer of the journal left: one
+ * made after the journal (an older one belongs to someone else, a git
+ * commit waiting for its editor, say) and still there after two seconds
+ * (git holds its locks for milliseconds). Returns -1, with a message,
+ * when a lock is in the way and is not the writer's.
+ */
+static int
+clear_stale_lock(const char *path, const struct stat *journal,
+	struct ew_err *e)
+{
+	struct timespec nap = {0, 100 * 1000 * 1000};
+	struct stat st;
+
+	for (int i = 0; i < 20; i++) {
+		if (stat(path, &st) < 0)
+			return 0;
+		nanosleep(&nap, NULL);
+	}
+	if (st.st_mtim.tv_sec < journal->st_mtim.tv_sec ||
+	    (st.st_mtim.tv_sec == journal->st_mtim.tv_sec &&
+	     st.st_mtim.tv_nsec < journal->st_mtim.tv_nsec))
+		return ew_errf(e, "'%s' is in the way: another git command holds it; let it finish, or remove the file if no git command is running", path);
+	unlink(path);
+	return 0;
+}
+
+/* Removes the temporary files write_atomic made for root/path. */
+static void
+remove_temporaries(const char *root, const char *path)
+{
+	char *pattern = ew_xasprintf("%s%s.ew-tmp-*", root, path);
+	glob_t g;
+
+	if (glob(pattern, GLOB_NOSORT, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			unlink(g.gl_pathv[i]);
+		globfree(&g);
+	}
+	free(pattern);
+}
+
+/*
+ * Whether the file at path is as the killed writer left it: as before
+ * (old) or as it was writing it (new), each a blob id or "-" for no file.
+ * Anything else is someone's edit since.
+ */
+static int
+left_by_writer(struct ew_repo *r, const char *path, const char *old,
+	const char *new)
+{
+	char *full = ew_xasprintf("%s%s", r->root, path);
+	git_oid disk;
+	char hex[GIT_OID_HEXSZ + 1];
+	int mine;
+
+	if (!exists(full))
+		mine = strcmp(old, "-") == 0 || strcmp(new, "-") == 0;
+	else if (git_odb_hashfile(&disk, full, GIT_OBJECT_BLOB) < 0)
+		mine = 0;
+	else
+		mine = strcmp(git_oid_tostr(hex, sizeof hex, &disk), old) == 0 ||
+		       strcmp(hex, new) == 0;
+	free(full);
+	return mine;
+}
+
+/*
+ * Finishes what a killed writer left. Called with the writer's lock held,
+ * so the writer that made the journal is gone. Each path in the journal
+ * is put back as HEAD has it, in the index and, unless someone has edited
+ * the file since, in the work tree: HEAD was moved or it was not, and
+ * either way the files now agree with it. The journal stays when the
+ * repair fails, for the next writer to try again.
+ */
+static int
+recover(struct ew_repo *r, struct ew_err *e)
+{
+	char *jp = journal_path(r);
+	size_t len;
+	struct stat js;
+	git_index *idx = NULL;
+	int rc = 0;
+
+	/* a writer killed while it wrote the journal itself */
+	remove_temporaries(git_repository_path(r->git), "ew-journal");
+	char *list = ew_read_file(jp, &len);
+	if (!list || stat(jp, &js) < 0) {
+		free(list);
+		free(jp);
+		return 0;
+	}
+	const char *gd = git_repository_path(r->git);
+	char *lock = ew_xasprintf("%sindex.lock", gd);
+	rc = clear_stale_lock(lock, &js, e);
+	free(lock);
+	git_reference *head = NULL;
+	if (rc == 0 && git_reference_lookup(&head, r->git, "HEAD") == 0 &&
+	    git_reference_type(head) == GIT_REFERENCE_SYMBOLIC) {
+		lock = ew_xasprintf("%s%s.lock", gd, git_reference_symbolic_target(head));
+		rc = clear_stale_lock(lock, &js, e);
+		free(lock);
+	}
+	git_reference_free(head);
+	if (rc == 0 && (git_repository_index(&idx, r->git) < 0 || git_index_read(idx, 1) < 0))
+		rc = ew_git_err(e, "cannot read the index to repair it");
+	for (char *p = list, *nl; rc == 0 && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		char *old = strchr(p, '\t'), *new = old ? strchr(old + 1, '\t') : NULL;
+		if (old)
+			*old++ = '\0';
+		if (new)
+			*new++ = '\0';
+		if (!*p || strstr(p, "..") || *p == '/')
+			continue;
+		remove_temporaries(r->root, p);
+		int keep = old && new && !left_by_writer(r, p, old, new);
+		if (restore_path(r, idx, p, keep) < 0)
+			rc = ew_errf(e, "cannot repair '%s', which an interrupted ew command was writing; restore it with 'git checkout HEAD -- %s'", p, p);
+	}
+	if (rc == 0 && git_index_write(idx) < 0)
+		rc = ew_git_err(e, "cannot write the repaired index");
+	git_index_free(idx);
+	free(list);
+	free(jp);
+	if (rc == 0)
+		drop_journal(r);
+	return rc;
+}
+
+/*
+ * Writes the changes and moves HEAD: to a new commit whose parents are
+ * HEAD and merge (when not NULL), or, when ff is set, to the existing
+ * commit ff, whose tree the changes must make.
+ */
+static int
+commit_changes(struct ew_repo *r, const struct ew_change *ch, size_t n,
+	const char *msg, const char *author, const git_oid *merge,
+	const git_oid *ff, char *out, struct ew_err *e)
 {
 	git_signature *a = NULL, *c = NULL;
 	git_index *idx = NULL;
-	git_commit *parent = NULL;
+	git_commit *parents[2] = {NULL, NULL};
 	git_tree *tree = NULL;
 	git_oid tree_id, commit_id;
 	size_t written = 0;
 	int rc = -1;
 
-	if (signatures(r->git, author, &a, &c, e) < 0)
+	if (!ff && signatures(r->git, author, &a, &c, e) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		if (check_unchanged(r, ch[i].path, e) < 0)
@@ -846,10 +1229,12 @@ ew_repo_commit(struct ew_repo *r, const struct ew_change *ch, size_t n,
 	}
 	if (check_nothing_staged(r, idx, e) < 0)
 		goto out;
+	if (write_journal(r, ch, n, e) < 0)
+		goto out;
 	for (; written < n; written++) {
 		const struct ew_change *x = &ch[written];
 		if (x->data) {
-			if (write_atomic(r->root, x->path, x->data, x->len, e) < 0)
+			if (write_file(r->root, x->path, x->data, x->len, x->executable, e) < 0)
 				goto undo;
 			if (git_index_add_bypath(idx, x->path) < 0) {
 				ew_git_err(e, x->path);
@@ -873,12 +1258,32 @@ ew_repo_commit(struct ew_repo *r, const struct ew_change *ch, size_t n,
 	}
 	git_oid head;
 	if (git_reference_name_to_id(&head, r->git, "HEAD") < 0 ||
-	    git_commit_lookup(&parent, r->git, &head) < 0) {
+	    git_commit_lookup(&parents[0], r->git, &head) < 0) {
 		ew_git_err(e, "cannot read HEAD");
 		goto undo;
 	}
-	if (create_commit(r->git, a, c, msg, tree, parent, &commit_id, e) < 0)
-		goto undo;
+	if (ff) {
+		if (git_commit_lookup(&parents[1], r->git, ff) < 0) {
+			ew_git_err(e, "cannot read the commit to fast-forward to");
+			goto undo;
+		}
+		if (git_oid_cmp(git_commit_tree_id(parents[1]), &tree_id) != 0) {
+			ew_errf(e, "the files do not make the tree of the commit to fast-forward to");
+			goto undo;
+		}
+		if (move_head(r->git, ff, &head, "ew: fast-forward", e) < 0)
+			goto undo;
+		commit_id = *ff;
+	} else {
+		if (merge && git_commit_lookup(&parents[1], r->git, merge) < 0) {
+			ew_git_err(e, "cannot read the commit to merge");
+			goto undo;
+		}
+		if (create_commit(r->git, a, c, msg, tree,
+			(const git_commit **)parents, merge ? 2 : 1, &commit_id, e) < 0)
+			goto undo;
+	}
+	drop_journal(r);
 	if (out)
 		git_oid_tostr(out, 41, &commit_id);
 	rc = 0;
@@ -886,14 +1291,39 @@ ew_repo_commit(struct ew_repo *r, const struct ew_change *ch, size_t n,
 undo:
 	git_index_free(idx);
 	idx = NULL;
-	roll_back(r, ch, written);
+	/* what cannot be put back now is left to the next writer */
+	if (roll_back(r, ch, written) == 0)
+		drop_journal(r);
 out:
 	git_tree_free(tree);
-	git_commit_free(parent);
+	git_commit_free(parents[0]);
+	git_commit_free(parents[1]);
 	git_index_free(idx);
 	git_signature_free(a);
 	git_signature_free(c);
 	return rc;
+}
+
+int
+ew_repo_commit(struct ew_repo *r, const struct ew_change *ch, size_t n,
+	const char *msg, const char *author, char *out, struct ew_err *e)
+{
+	return commit_changes(r, ch, n, msg, author, NULL, NULL, out, e);
+}
+
+int
+ew_repo_commit_merge(struct ew_repo *r, const struct ew_change *ch, size_t n,
+	const char *msg, const char *author, const git_oid *theirs, char *out,
+	struct ew_err *e)
+{
+	return commit_changes(r, ch, n, msg, author, theirs, NULL, out, e);
+}
+
+int
+ew_repo_fast_forward(struct ew_repo *r, const struct ew_change *ch, size_t n,
+	const git_oid *to, struct ew_err *e)
+{
+	return commit_changes(r, ch, n, NULL, NULL, NULL, to, NULL, e);
 }
 
 static int
@@ -959,16 +1389,6 @@ refuse_existing(const char *dir, struct ew_err *e)
 	return rc;
 }
 
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 static const char *const init_files[] = {"ew.conf", "places.csv",
 	"categories.csv", "rules.conf", ".gitattributes"};
 enum { NINIT = sizeof init_files / sizeof init_files[0] };
@@ -984,7 +1404,7 @@ undo_init(const char *dir, int made_dir, int made_git)
 	}
 	if (made_git) {
 		char *g = ew_xasprintf("%s/.git", dir);
-		nftw(g, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		ew_remove_tree(g);
 		free(g);
 	}
 	if (made_dir)
@@ -1026,7 +1446,7 @@ first_commit(git_repository *git, const char *sharedir, git_signature *a,
 		goto out;
 	}
 	rc = create_commit(git, a, c, "Initialise ew repository\n\nEw-Action: init\n",
-		tree, NULL, &commit_id, e);
+		tree, NULL, 0, &commit_id, e);
 out:
 	git_tree_free(tree);
 	git_index_free(idx);
@@ -1056,8 +1476,8 @@ ew_repo_init(const char *dir, const char *sharedir, const char *author,
 	}
 	if (git_repository_init(&git, dir, 0) < 0)
 		ew_git_err(e, "cannot create the git repository");
-	else
-		rc = first_commit(git, sharedir, a, c, e);
+	else if ((rc = first_commit(git, sharedir, a, c, e)) == 0)
+		rc = ew_register_driver(git, e);
 	git_repository_free(git);
 	if (rc < 0)
 		undo_init(dir, made_dir, made_git);

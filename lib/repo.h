@@ -41,7 +41,8 @@ void ew_repo_close(struct ew_repo *r);
 
 /*
  * Takes the writer's lock, waiting up to $EW_LOCK_TIMEOUT seconds
- * (default 60). Released by ew_repo_close.
+ * (default 60). Released by ew_repo_close. A commit that a killed writer
+ * left half done is then put back as HEAD has it (see ew_repo_commit).
  */
 int ew_repo_lock(struct ew_repo *r, struct ew_err *e);
 /* Releases the writer's lock early. */
@@ -87,6 +88,8 @@ int ew_repo_each_record(struct ew_repo *r, const char *since,
 	int (*each)(struct ew_record *rec, void *ctx, struct ew_err *e),
 	void *ctx, struct ew_err *e);
 
+/* 1 when path is a shard's path, reports/YYYY/MM.csv. */
+int ew_is_shard_path(const char *path);
 /* "reports/YYYY/MM.csv" for an event date; the caller frees it. */
 char *ew_shard_path(const char *event_date);
 
@@ -95,20 +98,55 @@ struct ew_change {
 	const char *path;
 	const char *data;
 	size_t len;
+	int executable; /* the file gets the executable bits */
 };
 
 /*
- * Writes the changes and commits them on HEAD with message msg. author is
+ * Writes the changes and commits them on HEAD with message msg. The paths
+ * are listed in .git/ew-journal until the files, the index and HEAD agree
+ * again, so that the next writer can repair them after a crash. author is
  * "Name <email>" or "Name" (NULL: $EW_AUTHOR, then git's user.name and
  * user.email). The new commit's id goes to out (41 bytes) when not NULL.
  */
 int ew_repo_commit(struct ew_repo *r, const struct ew_change *ch, size_t n,
 	const char *msg, const char *author, char *out, struct ew_err *e);
 
+/*
+ * Like ew_repo_commit, for a merge: the commit's parents are HEAD and
+ * theirs.
+ */
+int ew_repo_commit_merge(struct ew_repo *r, const struct ew_change *ch,
+	size_t n, const char *msg, const char *author, const git_oid *theirs,
+	char *out, struct ew_err *e);
+/*
+ * Writes the changes and moves HEAD to the existing commit to, whose tree
+ * they must make (a fast-forward).
+ */
+int ew_repo_fast_forward(struct ew_repo *r, const struct ew_change *ch,
+	size_t n, const git_oid *to, struct ew_err *e);
 /* Creates a new repository in dir from the files in sharedir. */
 int ew_repo_init(const char *dir, const char *sharedir, const char *author,
 	struct ew_err *e);
 
+/*
+ * A setting from the repository's .git/config, else from ew.conf (which
+ * comes from whoever can push, so a copy can refuse it by setting the
+ * boolean shared_switch, when not NULL, to false in .git/config). *val
+ * is NULL when neither has it; the caller frees it.
+ */
+int ew_repo_setting(struct ew_repo *r, const char *key,
+	const char *shared_switch, char **val, struct ew_err *e);
+/* The same; *from_shared says whether the value came from ew.conf. */
+int ew_repo_setting_from(struct ew_repo *r, const char *key,
+	const char *shared_switch, char **val, int *from_shared,
+	struct ew_err *e);
+/* The directory of the running program (else the built-in one). */
+char *ew_bindir(void);
+/*
+ * Registers ew-merge (beside the running program) as the merge driver
+ * "ew" in the repository's .git/config, for .gitattributes' merge=ew.
+ */
+int ew_register_driver(git_repository *git, struct ew_err *e);
 /* Where the share files are: $EW_SHAREDIR, beside the program, or built in. */
 const char *ew_sharedir(void);
 

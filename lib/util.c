@@ -1,8 +1,10 @@
 /* util.c - see util.h */
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -477,4 +479,95 @@ ew_near_done(struct ew_near *n)
 	free(n->want);
 	n->want = NULL;
 	return n->best;
+}
+
+/* The length of the UTF-8 sequence at s[0..n), or 0 when it is invalid. */
+static size_t
+utf8_seq(const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+	size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
+		(c & 0xf8) == 0xf0 ? 4 : 0;
+	if (!len || len > n || !ew_utf8_valid(s, len))
+		return 0;
+	return len;
+}
+
+void
+ew_strip_controls(struct ew_buf *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == 0x1b) {
+			i++;
+			if (i < n && s[i] == '[') { /* CSI: parameters, then a final byte */
+				for (i++; i < n && !((unsigned char)s[i] >= 0x40 && (unsigned char)s[i] <= 0x7e); i++)
+					;
+				i += i < n;
+			} else if (i < n && (s[i] == ']' || s[i] == 'P' || s[i] == '_' || s[i] == '^')) {
+				/* OSC and other strings: up to BEL or ESC \ */
+				for (i++; i < n && s[i] != '\a' && !(s[i] == 0x1b && i + 1 < n && s[i + 1] == '\\'); i++)
+					;
+				i += i < n ? (s[i] == '\a' ? 1 : 2) : 0;
+			} else if (i < n) {
+				i++;
+			}
+			continue;
+		}
+		if (c == '\r') {
+			if (i + 1 >= n || s[i + 1] != '\n')
+				ew_buf_addc(out, '\n');
+			i++;
+			continue;
+		}
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+			i++;
+			continue;
+		}
+		size_t len = utf8_seq(s + i, n - i);
+		if (!len) {
+			ew_buf_addc(out, '?');
+			i++;
+			continue;
+		}
+		unsigned cp;
+		char tmp[5] = {0};
+		memcpy(tmp, s + i, len);
+		ew_utf8_decode(tmp, &cp);
+		if (!((cp >= 0x80 && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
+		      (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f ||
+		      cp == 0x061c))
+			ew_buf_add(out, s + i, len);
+		i += len;
+	}
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+void
+ew_remove_tree(const char *path)
+{
+	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int
+ew_dir_is_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int empty = d != NULL;
+
+	while (d && empty && (de = readdir(d)) != NULL)
+		empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
+	if (d)
+		closedir(d);
+	return empty;
 }

@@ -66,9 +66,21 @@ size_t ew_utf8_columns(const char *s, size_t n);
  */
 char *ew_fold(const char *s);
 
+/*
+ * Appends s[0..n) to out with what could drive a terminal taken out:
+ * escape sequences (CSI, OSC and the rest), C0 controls but newline and
+ * tab, DEL, C1 controls, and bidirectional overrides and isolates. A
+ * carriage return becomes a newline; a byte that is not valid UTF-8
+ * becomes '?'.
+ */
+void ew_strip_controls(struct ew_buf *out, const char *s, size_t n);
 /* Levenshtein distance between two byte strings. */
 size_t ew_distance(const char *a, const char *b);
 
+/* Removes path and everything below it, as far as it can. */
+void ew_remove_tree(const char *path);
+/* 1 when dir is a directory with nothing in it. */
+int ew_dir_is_empty(const char *dir);
 /* Reads a whole file; returns NULL with errno set on failure. */
 char *ew_read_file(const char *path, size_t *len);
 

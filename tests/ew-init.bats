@@ -52,14 +52,16 @@ init_here() {
 	assert_equal "$(git check-attr merge alerts.csv)" 'alerts.csv: merge: ew'
 }
 
-@test "init: record files carry the ew merge attribute; no driver is registered yet" {
+@test "init: record files carry the ew merge attribute and the driver is registered" {
 	init_here
 	run -0 git check-attr merge -- reports/2026/11.csv alerts.csv ew.conf
 	assert_output "reports/2026/11.csv: merge: ew
 alerts.csv: merge: ew
 ew.conf: merge: unspecified"
-	# until the record-level merge exists, git's text merge must apply
-	run -1 git config --local merge.ew.driver
+	# the driver is ew-merge beside the ew-init that made the repository
+	run -0 git config --local merge.ew.driver
+	assert_output "'$(dirname "$(command -v ew-init)")/ew-merge' --driver %O %A %B %P"
+	run -0 git config --local merge.ew.name
 }
 
 @test "init: -q prints nothing" {

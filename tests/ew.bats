@@ -3,7 +3,7 @@
 
 load helpers
 
-PROGRAMS=(ew ew-init ew-add ew-update ew-list ew-alert)
+PROGRAMS=(ew ew-init ew-add ew-update ew-list ew-alert ew-merge ew-sync ew-clone)
 
 # usage_re PROG: how a usage line for PROG starts ("ew-add …" or "ew add …").
 usage_re() {
@@ -44,7 +44,7 @@ usage_re() {
 }
 
 @test "ew: the usage line matches the man page SYNOPSIS" {
-	for p in ew-add ew-list ew-update; do
+	for p in ew-add ew-list ew-update ew-alert ew-merge ew-sync; do
 		[[ -f $EW_PROJECT_DIR/man/$p.1 ]] || continue
 		run -0 "$p" --help
 		assert_output --partial "$p [-C DIR]"
@@ -149,13 +149,16 @@ usage_re() {
 	for p in mail webhook; do
 		[[ -x $inst/share/ew/notifiers/$p ]] || fail "notifier $p was not installed executable"
 	done
-	for m in man1/ew-alert.1 man5/ew-rules.5; do
+	for m in man1/ew-alert.1 man1/ew-sync.1 man1/ew-merge.1 man1/ew-clone.1 man5/ew-rules.5; do
 		[[ -f $inst/share/man/$m ]] || fail "$m was not installed"
 	done
 	mkdir "$BATS_TEST_TMPDIR/away"
 	cd "$BATS_TEST_TMPDIR/away"
 	run -0 env -u EW_SHAREDIR PATH="$inst/bin:/usr/bin:/bin" ew init -q data
 	cmp data/places.csv "$inst/share/ew/places.csv"
+	# git finds the installed merge driver
+	run -0 git -C data config merge.ew.driver
+	assert_output "'$inst/bin/ew-merge' --driver %O %A %B %P"
 	cd data
 	run -0 env -u EW_SHAREDIR PATH="$inst/bin:/usr/bin:/bin" ew add event_date=2026-11-20 cercle=segou category=attack
 	id=$output

@@ -149,6 +149,7 @@ main(void)
 	test_date();
 	test_record();
 	test_alert();
+	test_merge();
 	printf("1..%d\n", count);
 	if (failed)
 		printf("# %d of %d checks failed\n", failed, count);

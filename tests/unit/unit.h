@@ -43,5 +43,6 @@ void test_csv(void);
 void test_date(void);
 void test_record(void);
 void test_alert(void);
+void test_merge(void);
 
 #endif

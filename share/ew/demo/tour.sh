@@ -96,6 +96,28 @@ echo "==> For Nagios: ew alert --nagios"
 ew alert --nagios || :
 echo
 
+echo "==> A second office, and a USB disk as the hub between them"
+echo "    (here both are in a temporary directory, removed at the end):"
+usb=$(mktemp -d)
+trap 'rm -rf "$usb"' EXIT
+echo "    ew sync --init-remote \$USB/segou.git usb"
+ew sync --init-remote "$usb/segou.git" usb
+echo "    ew clone \$USB/segou.git office-b"
+ew clone -q "$usb/segou.git" "$usb/office-b"
+echo "==> Both offices change the same report offline: this office its description,"
+echo "    office B its severity; office B also adds a report"
+ew update "$id" description='Menaces contre les agriculteurs (confirmé)' >/dev/null
+EW_NOW=2026-11-28T12:30:00Z ew -C "$usb/office-b" update "$id" severity=4 >/dev/null
+EW_NOW=2026-11-28T12:30:00Z ew -C "$usb/office-b" add event_date=2026-11-28 \
+	cercle=Macina category=armed-presence severity=2 channel=phone >/dev/null
+echo "==> Office B syncs through the disk, then this office:"
+ew -C "$usb/office-b" sync
+echo "    ew sync --ids | ew list - --fields id,cercle,category,severity --format table"
+ew sync --ids | ew list - --fields id,cercle,category,severity --format table
+echo "==> The report carries both changes:"
+ew list "$id" --fields id,severity,description --format table
+echo
+
 echo "==> Every change is a commit with a readable message:"
 git --no-pager log --format='%h %an %s' | head
 echo
