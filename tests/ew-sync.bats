@@ -396,37 +396,6 @@ $x,5"
 	assert_equal "$(count_records a)" $((1 + 12 * 80))
 }
 
-@test "clone: a repository that is not ew, an empty hub, and an existing directory are refused" {
-	git init -q --bare empty.git
-	run_split -2 ew clone "$BATS_TEST_TMPDIR/empty.git" office
-	assert_stderr_regex "is an empty repository"
-	[ ! -e office ]
-	git init -q plain && git -C plain commit -q --allow-empty -m x
-	run_split -2 ew clone "$BATS_TEST_TMPDIR/plain" office
-	assert_stderr_regex "is not an ew repository \(it has no ew.conf\)"
-	[ ! -e office ]
-	mkdir office
-	run_split -2 ew clone "$BATS_TEST_TMPDIR/plain" office
-	assert_stderr_regex "'office' already exists"
-	run_split -2 ew clone "$BATS_TEST_TMPDIR/nothing-here" other
-	assert_stderr_regex "clone: no repository at"
-	run_split -2 ew clone --origin 'bad name' "$BATS_TEST_TMPDIR/plain"
-	assert_stderr_regex "invalid remote name"
-}
-
-@test "clone: a hub whose HEAD names a branch it lacks is explained, and -b picks a branch" {
-	office a
-	git init -q --bare --initial-branch=trunk hub.git
-	git -C a push -q "$BATS_TEST_TMPDIR/hub.git" main
-	run_split -2 ew clone "$BATS_TEST_TMPDIR/hub.git" b
-	assert_stderr_regex "names a branch it does not have \(it has: main\); clone one of those with 'ew clone -b BRANCH'"
-	[ ! -e b ]
-	run_split -0 ew clone -b main "$BATS_TEST_TMPDIR/hub.git" b
-	assert_equal "$(git -C b symbolic-ref --short HEAD)" main
-	run_split -0 ew -C "$BATS_TEST_TMPDIR/b" sync
-	assert_output 'origin: received 0 records, sent 0'
-}
-
 @test "writers: a commit that a killed writer left half done is put back by the next writer" {
 	new_repo
 	add_one severity=2
