@@ -1,11 +1,9 @@
 /* ew-merge - the three-way merge of record files, and git's merge driver. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "csv.h"
@@ -69,42 +67,6 @@ header_schema(struct ew_schema *s, const char *buf, size_t len,
 	ew_schema_free(s);
 	rc = ew_schema_init(s, extra.s, e);
 	ew_buf_free(&extra);
-	return rc;
-}
-
-/* Replaces path's contents with data: temporary file and rename. */
-static int
-replace_file(const char *path, const char *data, size_t len, struct ew_err *e)
-{
-	char *tmp = ew_xasprintf("%s.ew-merge-%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int rc = 0;
-
-	if (fd < 0) {
-		rc = ew_errf(e, "cannot create '%s': %s", tmp, strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	for (size_t off = 0; off < len && rc == 0;) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0 && errno != EINTR)
-			rc = ew_errf(e, "cannot write '%s': %s", tmp, strerror(errno));
-		else if (w > 0)
-			off += (size_t)w;
-	}
-	if (rc == 0 && (fsync(fd) < 0 || close(fd) < 0)) {
-		fd = -1;
-		rc = ew_errf(e, "cannot write '%s': %s", tmp, strerror(errno));
-	} else if (rc == 0) {
-		fd = -1;
-	}
-	if (fd >= 0)
-		close(fd);
-	if (rc == 0 && rename(tmp, path) < 0)
-		rc = ew_errf(e, "cannot replace '%s': %s", path, strerror(errno));
-	if (rc < 0)
-		unlink(tmp);
-	free(tmp);
 	return rc;
 }
 
@@ -194,7 +156,7 @@ write:
 	if (to_stdout) {
 		fwrite(out.s, 1, out.len, stdout);
 		status = ew_finish_stdout();
-	} else if (replace_file(paths[1], out.s, out.len, &e) < 0) {
+	} else if (ew_write_atomic(paths[1], out.s ? out.s : "", out.len, 0, &e) < 0) {
 		goto fail;
 	} else {
 		status = 0;

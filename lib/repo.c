@@ -596,20 +596,13 @@ fsync_dir_of(const char *file)
 	return rc;
 }
 
-/*
- * Writes data to root/path: temporary file, fsync, rename, fsync dir;
- * executable: with the executable bits (as the umask allows).
- */
-static int
-write_file(const char *root, const char *path, const char *data, size_t len,
-	int executable, struct ew_err *e)
+int
+ew_write_atomic(const char *full, const char *data, size_t len, int executable,
+	struct ew_err *e)
 {
-	char *full = ew_xasprintf("%s%s", root, path);
 	char *tmp = ew_xasprintf("%s.ew-tmp-%ld", full, (long)getpid());
 	int fd = -1, rc = -1;
 
-	if (make_parents(root, path, e) < 0)
-		goto out;
 	unlink(tmp); /* a leftover of a killed run with this pid */
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, executable ? 0777 : 0666);
 	if (fd < 0) {
@@ -651,6 +644,19 @@ out:
 	if (rc < 0)
 		unlink(tmp);
 	free(tmp);
+	return rc;
+}
+
+/* Writes data to root/path, making its directories (ew_write_atomic). */
+static int
+write_file(const char *root, const char *path, const char *data, size_t len,
+	int executable, struct ew_err *e)
+{
+	char *full = ew_xasprintf("%s%s", root, path);
+	int rc = make_parents(root, path, e);
+
+	if (rc == 0)
+		rc = ew_write_atomic(full, data, len, executable, e);
 	free(full);
 	return rc;
 }

@@ -90,6 +90,13 @@ int ew_repo_each_record(struct ew_repo *r, const char *since,
 
 /* 1 when path is a shard's path, reports/YYYY/MM.csv. */
 int ew_is_shard_path(const char *path);
+/*
+ * Replaces the file at path with data: a temporary file beside it
+ * (PATH.ew-tmp-PID), fsync, rename, fsync of the directory; executable:
+ * with the executable bits (as the umask allows).
+ */
+int ew_write_atomic(const char *path, const char *data, size_t len,
+	int executable, struct ew_err *e);
 /* "reports/YYYY/MM.csv" for an event date; the caller frees it. */
 char *ew_shard_path(const char *event_date);
 
