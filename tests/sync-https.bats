@@ -44,11 +44,6 @@ teardown() {
 	stop_servers
 }
 
-# shards DIR: the shard files of DIR, one a line.
-shards() {
-	git -C "$1" ls-files reports
-}
-
 # requests [LOG]: the requests a githttpd logged (default: the hub's), one
 # a line: "METHOD PATH[?QUERY] AUTHORIZATION STATUS", AUTHORIZATION being
 # none, right or wrong.
@@ -152,32 +147,12 @@ assert_cert_refused() {
 @test "https: A makes a hub, B clones it, both add and sync, same bytes; every request carried the token" {
 	export EW_HTTPS_TOKEN=$TOKEN
 	send_and_clone "$URL"
-	local r1=$R1
 	# the token is nowhere in the clone's configuration
 	run -1 grep -r -F -e "$TOKEN" b/.git/config a/.git/config
 	assert_output ''
 
 	# B adds and sends; A adds too, and receives B's record
-	cd b
-	add_one severity=4
-	local r3=$ADDED_ID
-	run_split -0 ew sync
-	assert_output 'origin: received 0 records, sent 1'
-	assert_stderr_empty
-	cd ../a
-	add_one severity=5
-	local r4=$ADDED_ID
-	run_split -0 ew sync hub
-	assert_output 'hub: received 1 record, sent 1'
-	assert_stderr_empty
-	assert_field "$r3" severity 4
-	assert_equal "$(hub_head)" "$(head_commit)"
-	cd ../b
-	run_split -0 ew sync
-	assert_output 'origin: received 1 record, sent 0'
-	assert_stderr_empty
-	assert_field "$r4" severity 5
-	assert_field "$r1" severity 2
+	exchange_both_ways
 	cd ..
 
 	# the same commit and, shard by shard, the same bytes

@@ -45,11 +45,6 @@ logins() {
 	cat "$SSHD_DIR"/sshd-*.log | grep -c '^Accepted publickey for ' || true
 }
 
-# shards DIR: the shard files of DIR, one a line.
-shards() {
-	git -C "$1" ls-files reports
-}
-
 # assert_no_controls TEXT: no ESC, BEL, other C0 control (but newline and
 # tab), DEL, C1 control (U+0080-U+009F) or bidirectional control (U+202A-E,
 # U+2066-9, U+200E-F, U+061C) in TEXT.  Bytes, not $'\u...': those depend
@@ -63,28 +58,9 @@ assert_no_controls() {
 
 @test "ssh: A sends to the hub, B clones it, both add, both end with the same bytes" {
 	send_and_clone "$URL"
-	local r1=$R1
 
 	# B adds and sends; A adds too, and merges B's record in over ssh
-	cd b
-	add_one severity=4
-	local r3=$ADDED_ID
-	run_split -0 ew sync
-	assert_output 'origin: received 0 records, sent 1'
-	assert_stderr_empty
-	cd ../a
-	add_one severity=5
-	local r4=$ADDED_ID
-	run_split -0 ew sync hub
-	assert_output 'hub: received 1 record, sent 1'
-	assert_stderr_empty
-	assert_field "$r3" severity 4
-	assert_equal "$(hub_head)" "$(head_commit)"
-	cd ../b
-	run_split -0 ew sync
-	assert_output 'origin: received 1 record, sent 0'
-	assert_field "$r4" severity 5
-	assert_field "$r1" severity 2
+	exchange_both_ways
 	cd ..
 
 	# the same commit and, shard by shard, the same bytes

@@ -11,6 +11,11 @@ hub_head() {
 	git -C "$HUB" rev-parse --verify -q refs/heads/main || true
 }
 
+# shards DIR: the shard files of DIR, one a line.
+shards() {
+	git -C "$1" ls-files reports
+}
+
 # send_and_clone URL: office a, with two records (one of November, whose
 # id goes to $R1, and one of October), sends them to the empty hub at URL
 # (its remote "hub", through `ew sync hub`); then office b is made with
@@ -37,4 +42,31 @@ send_and_clone() {
 	assert_output --regexp "/ew-merge' --driver %O %A %B %P$"
 	assert_equal "$(cd b && list_ids)" "$(cd a && list_ids)"
 	assert_equal "$(cd b && list_ids | wc -l)" 2
+}
+
+# exchange_both_ways: after send_and_clone, B adds a record and sends it;
+# A adds one and syncs, which merges B's in; B syncs again and gets A's.
+# Each step is checked, and every record is where it should be. Ends in
+# $BATS_TEST_TMPDIR/b.
+exchange_both_ways() {
+	cd b || return 1
+	add_one severity=4
+	local r3=$ADDED_ID
+	run_split -0 ew sync
+	assert_output 'origin: received 0 records, sent 1'
+	assert_stderr_empty
+	cd ../a || return 1
+	add_one severity=5
+	local r4=$ADDED_ID
+	run_split -0 ew sync hub
+	assert_output 'hub: received 1 record, sent 1'
+	assert_stderr_empty
+	assert_field "$r3" severity 4
+	assert_equal "$(hub_head)" "$(head_commit)"
+	cd ../b || return 1
+	run_split -0 ew sync
+	assert_output 'origin: received 1 record, sent 0'
+	assert_stderr_empty
+	assert_field "$r4" severity 5
+	assert_field "$R1" severity 2
 }
