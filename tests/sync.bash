@@ -46,8 +46,9 @@ send_and_clone() {
 
 # exchange_both_ways: after send_and_clone, B adds a record and sends it;
 # A adds one and syncs, which merges B's in; B syncs again and gets A's.
-# Each step is checked, and every record is where it should be. Ends in
-# $BATS_TEST_TMPDIR/b.
+# Each step is checked; at the end both offices have the same commit, the
+# same four records and, shard by shard, the same bytes. Ends in
+# $BATS_TEST_TMPDIR.
 exchange_both_ways() {
 	cd b || return 1
 	add_one severity=4
@@ -69,4 +70,15 @@ exchange_both_ways() {
 	assert_stderr_empty
 	assert_field "$r4" severity 5
 	assert_field "$R1" severity 2
+	cd .. || return 1
+	assert_equal "$(head_commit b)" "$(head_commit a)"
+	assert_equal "$(shards b)" "$(shards a)"
+	assert_equal "$(shards a | wc -l)" 2
+	local s
+	for s in $(shards a); do
+		cmp "a/$s" "b/$s" || fail "$s differs between a and b"
+	done
+	assert_equal "$(ew -C a list --count)" 4
+	assert_clean_repo a
+	assert_clean_repo b
 }

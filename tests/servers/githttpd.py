@@ -54,7 +54,7 @@ import threading
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve import serve  # noqa: E402
+from serve import body_chunks, serve  # noqa: E402
 
 # Request headers not handed to the CGI program as HTTP_*: the token stays
 # in this process, and the body's framing is the server's business.
@@ -96,32 +96,7 @@ def main():
 
         def _body_chunks(self):
             """The request body, piece by piece, as it arrives."""
-            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-                while True:
-                    line = self.rfile.readline(1024)
-                    if not line:
-                        raise ConnectionError("the client hung up in a chunk")
-                    size = int(line.split(b";")[0].strip() or b"0", 16)
-                    if size == 0:
-                        # trailers, then the blank line
-                        while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-                            pass
-                        return
-                    while size > 0:
-                        data = self.rfile.read(min(size, 65536))
-                        if not data:
-                            raise ConnectionError("the client hung up in a chunk")
-                        size -= len(data)
-                        yield data
-                    self.rfile.readline(1024)  # the CRLF after the chunk
-            else:
-                left = int(self.headers.get("Content-Length") or 0)
-                while left > 0:
-                    data = self.rfile.read(min(left, 65536))
-                    if not data:
-                        raise ConnectionError("the client hung up in the body")
-                    left -= len(data)
-                    yield data
+            return body_chunks(self.headers, self.rfile)
 
         def _drain(self):
             for _ in self._body_chunks():

@@ -32,7 +32,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve import serve  # noqa: E402
+from serve import body_chunks, serve  # noqa: E402
 
 
 def main():
@@ -56,18 +56,7 @@ def main():
             pass
 
         def _read_body(self):
-            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-                data = b""
-                while True:
-                    size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                    if size == 0:
-                        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                            pass
-                        return data
-                    data += self.rfile.read(size)
-                    self.rfile.readline()
-            length = int(self.headers.get("Content-Length") or 0)
-            return self.rfile.read(length) if length > 0 else b""
+            return b"".join(body_chunks(self.headers, self.rfile))
 
         def _handle(self):
             body = self._read_body()

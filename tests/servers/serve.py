@@ -10,6 +10,37 @@ import signal
 import threading
 
 
+def body_chunks(headers, rfile):
+    """The body of an HTTP request, piece by piece as it arrives: chunked
+    (Transfer-Encoding) or of Content-Length bytes."""
+    if headers.get("Transfer-Encoding", "").lower() == "chunked":
+        while True:
+            line = rfile.readline(1024)
+            if not line:
+                raise ConnectionError("the client hung up in a chunk")
+            size = int(line.split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                # trailers, then the blank line
+                while rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass
+                return
+            while size > 0:
+                data = rfile.read(min(size, 65536))
+                if not data:
+                    raise ConnectionError("the client hung up in a chunk")
+                size -= len(data)
+                yield data
+            rfile.readline(1024)  # the CRLF after the chunk
+    else:
+        left = int(headers.get("Content-Length") or 0)
+        while left > 0:
+            data = rfile.read(min(left, 65536))
+            if not data:
+                raise ConnectionError("the client hung up in the body")
+            left -= len(data)
+            yield data
+
+
 def serve(server, port_file, lifetime):
     tmp = port_file + ".tmp"
     with open(tmp, "w") as f:
