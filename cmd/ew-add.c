@@ -141,11 +141,6 @@ cmp_id(const void *a, const void *b)
 	return strcmp(x->v[EW_C_ID], y->v[EW_C_ID]);
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
 /* Ids given in the input must be new, in the batch and in the repository. */
 static int
@@ -177,10 +172,10 @@ check_given_ids(struct batch *b, struct ew_store *st, int given,
 	for (size_t i = 0; i < st->n; i++)
 		for (size_t j = 0; j < st->v[i]->n; j++)
 			have[n++] = st->v[i]->recs[j]->v[EW_C_ID];
-	qsort(have, n, sizeof *have, cmp_str);
+	qsort(have, n, sizeof *have, ew_str_cmp);
 	for (size_t i = 0; i < b->n && errs->n < MAX_ERRORS; i++) {
 		const char *id = b->v[i]->v[EW_C_ID];
-		if (n && bsearch(&id, have, n, sizeof *have, cmp_str))
+		if (n && bsearch(&id, have, n, sizeof *have, ew_str_cmp))
 			ew_strv_push(errs, ew_xasprintf("%s: id '%s' already exists",
 				b->where[i], id));
 	}

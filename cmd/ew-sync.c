@@ -530,11 +530,6 @@ hub_name(const char *path)
 	return name;
 }
 
-static int
-by_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
 int
 main(int argc, char **argv)
@@ -625,11 +620,8 @@ main(int argc, char **argv)
 			status = 2;
 		} else if (!o.quiet) {
 			/* the same id may arrive in several rounds: count it once */
-			if (tl.received.n > 1)
-				qsort(tl.received.v, tl.received.n, sizeof *tl.received.v, by_str);
-			size_t n = 0;
-			for (size_t k = 0; k < tl.received.n; k++)
-				n += k == 0 || strcmp(tl.received.v[k], tl.received.v[k - 1]) != 0;
+			ew_strv_sort_unique(&tl.received);
+			size_t n = tl.received.n;
 			fprintf(report, "%s: received %zu record%s, sent %zu", remotes.v[i],
 				n, n == 1 ? "" : "s", tl.sent);
 			if (tl.conflicts)
@@ -642,11 +634,9 @@ main(int argc, char **argv)
 		free(tl.received.v);
 	}
 	if (o.ids) {
-		if (all_ids.n > 1)
-			qsort(all_ids.v, all_ids.n, sizeof *all_ids.v, by_str);
+		ew_strv_sort_unique(&all_ids);
 		for (size_t k = 0; k < all_ids.n; k++)
-			if (k == 0 || strcmp(all_ids.v[k], all_ids.v[k - 1]) != 0)
-				printf("%s\n", all_ids.v[k]);
+			printf("%s\n", all_ids.v[k]);
 	}
 	if (ew_finish_stdout() != 0)
 		status = 2;

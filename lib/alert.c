@@ -342,11 +342,6 @@ join_ids(const struct ew_strv *ids)
 	return ew_buf_detach(&b);
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* 1 when every id of ids is in the ';'-list have (n log n, not n * m). */
 static int
@@ -357,9 +352,9 @@ all_in(const struct ew_strv *ids, const char *have)
 
 	split_list(have, &h);
 	if (h.n)
-		qsort(h.v, h.n, sizeof *h.v, cmp_str);
+		qsort(h.v, h.n, sizeof *h.v, ew_str_cmp);
 	for (size_t i = 0; ok && i < ids->n; i++)
-		ok = h.n && bsearch(&ids->v[i], h.v, h.n, sizeof *h.v, cmp_str) != NULL;
+		ok = h.n && bsearch(&ids->v[i], h.v, h.n, sizeof *h.v, ew_str_cmp) != NULL;
 	ew_strv_free(&h);
 	return ok;
 }

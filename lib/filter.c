@@ -139,21 +139,16 @@ ew_filter_by_id(struct ew_filter *f)
 	f->by_id = 1;
 }
 
-static int
-by_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
 static int
 id_wanted(struct ew_filter *f, const char *id)
 {
 	if (f->whole.n) {
 		if (!f->whole_sorted) {
-			qsort(f->whole.v, f->whole.n, sizeof *f->whole.v, by_str);
+			qsort(f->whole.v, f->whole.n, sizeof *f->whole.v, ew_str_cmp);
 			f->whole_sorted = 1;
 		}
-		if (bsearch(&id, f->whole.v, f->whole.n, sizeof *f->whole.v, by_str))
+		if (bsearch(&id, f->whole.v, f->whole.n, sizeof *f->whole.v, ew_str_cmp))
 			return 1;
 	}
 	for (size_t i = 0; i < f->ids.n; i++)

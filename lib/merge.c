@@ -237,11 +237,6 @@ ew_is_alert_log(const char *buf, size_t len)
 	return is;
 }
 
-static int
-by_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
 /* The row ids of log, sorted, for has_id. The caller frees the array. */
 static const char **
@@ -251,14 +246,14 @@ row_ids(const struct ew_alog *log)
 	for (size_t i = 0; i < log->n; i++)
 		ids[i] = log->v[i].v[EW_A_ID];
 	if (log->n > 1)
-		qsort(ids, log->n, sizeof *ids, by_str);
+		qsort(ids, log->n, sizeof *ids, ew_str_cmp);
 	return ids;
 }
 
 static int
 has_id(const char **ids, size_t n, const char *id)
 {
-	return bsearch(&id, ids, n, sizeof *ids, by_str) != NULL;
+	return bsearch(&id, ids, n, sizeof *ids, ew_str_cmp) != NULL;
 }
 
 static int

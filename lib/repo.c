@@ -404,11 +404,6 @@ is_month_file(const char *s)
 	       s[0] <= '1' && s[1] >= '0' && s[1] <= '9';
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 int
 ew_repo_head_shards(struct ew_repo *r, struct ew_strv *out, struct ew_err *e)
@@ -444,7 +439,7 @@ ew_repo_head_shards(struct ew_repo *r, struct ew_strv *out, struct ew_err *e)
 		year = NULL;
 	}
 	if (out->n > 1)
-		qsort(out->v, out->n, sizeof *out->v, cmp_str);
+		qsort(out->v, out->n, sizeof *out->v, ew_str_cmp);
 out:
 	git_tree_free(year);
 	git_tree_free(reports);
@@ -471,7 +466,7 @@ list_dir(const char *dir, int (*keep)(const char *), struct ew_strv *out,
 			ew_strv_push(out, ew_xstrdup(de->d_name));
 	closedir(d);
 	if (out->n > 1)
-		qsort(out->v, out->n, sizeof *out->v, cmp_str);
+		qsort(out->v, out->n, sizeof *out->v, ew_str_cmp);
 	return 0;
 }
 

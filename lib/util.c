@@ -571,3 +571,25 @@ ew_dir_is_empty(const char *dir)
 		closedir(d);
 	return empty;
 }
+
+int
+ew_str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void
+ew_strv_sort_unique(struct ew_strv *sv)
+{
+	size_t k = 0;
+
+	if (sv->n > 1)
+		qsort(sv->v, sv->n, sizeof *sv->v, ew_str_cmp);
+	for (size_t i = 0; i < sv->n; i++) {
+		if (k && strcmp(sv->v[i], sv->v[k - 1]) == 0)
+			free(sv->v[i]);
+		else
+			sv->v[k++] = sv->v[i];
+	}
+	sv->n = k;
+}

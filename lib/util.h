@@ -44,6 +44,10 @@ struct ew_strv {
 };
 void ew_strv_push(struct ew_strv *sv, char *s); /* takes ownership */
 void ew_strv_free(struct ew_strv *sv);
+/* Sorts sv (byte order) and frees the repeats. */
+void ew_strv_sort_unique(struct ew_strv *sv);
+/* Orders two char * (qsort and bsearch over arrays of strings). */
+int ew_str_cmp(const void *a, const void *b);
 
 /* 1 when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 int ew_utf8_valid(const char *s, size_t n);
