@@ -144,6 +144,17 @@ assert_cert_refused() {
 		fail "$(printf 'no way out in the message:\n%s' "$stderr")"
 }
 
+# office_with_usb: office a, entered, with one record and two remotes: hub
+# (the https hub) and usb (an empty bare repository on a path, $USB).
+office_with_usb() {
+	office a
+	add_one
+	git remote add hub "$URL"
+	USB=$BATS_TEST_TMPDIR/usb.git
+	git init -q --bare --initial-branch=main "$USB"
+	git remote add usb "$USB"
+}
+
 @test "https: A makes a hub, B clones it, both add and sync, same bytes; every request carried the token" {
 	export EW_HTTPS_TOKEN=$TOKEN
 	send_and_clone "$URL"
@@ -304,12 +315,8 @@ GIT_CONFIG_VALUE_0=Authorization: Bearer $TOKEN"
 
 @test "https: the token goes to the https remote synced, not to a path remote of the same run; two hubs, two tokens, each named" {
 	export EW_HTTPS_TOKEN=$TOKEN
-	office a
-	add_one
-	git remote add hub "$URL"
-	local usb=$BATS_TEST_TMPDIR/usb.git
-	git init -q --bare --initial-branch=main "$usb"
-	git remote add usb "$usb"
+	office_with_usb
+	local usb=$USB
 	traced -0 ew sync hub usb
 	assert_output $'hub: received 0 records, sent 1\nusb: received 0 records, sent 1'
 	assert_stderr_empty
@@ -471,12 +478,8 @@ GIT_CONFIG_VALUE_0=Authorization: Bearer $TOKEN"
 
 @test "https: a hook on a path hub synced in the same run does not see EW_HTTPS_TOKEN" {
 	export EW_HTTPS_TOKEN=$TOKEN
-	office a
-	add_one
-	git remote add hub "$URL"
-	local usb=$BATS_TEST_TMPDIR/usb.git
-	git init -q --bare --initial-branch=main "$usb"
-	git remote add usb "$usb"
+	office_with_usb
+	local usb=$USB
 	# a hook on the USB disk: it runs here, with the environment git has
 	printf '#!/bin/sh\nenv >"%s"\ncat >/dev/null\n' "$BATS_TEST_TMPDIR/hook-env" >"$usb/hooks/pre-receive"
 	chmod +x "$usb/hooks/pre-receive"
