@@ -1,5 +1,6 @@
 /* remote.c - see remote.h */
 #include "remote.h"
+#include "run.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -319,7 +320,6 @@ ew_git_run(const struct ew_transport *t, const char *dir,
 	const char *const *args, struct ew_buf *out, struct ew_buf *err,
 	int *status, struct ew_err *e)
 {
-	int po[2], pe[2];
 	size_t n = 0;
 
 	while (args[n])
@@ -334,73 +334,11 @@ ew_git_run(const struct ew_transport *t, const char *dir,
 	for (size_t i = 0; i < n; i++)
 		argv[k++] = args[i];
 	char **env = child_env(t);
-	if (pipe2(po, O_CLOEXEC) < 0) {
-		free(argv);
-		free(env);
-		return ew_errf(e, "cannot run git: %s", strerror(errno));
-	}
-	if (pipe2(pe, O_CLOEXEC) < 0) {
-		close(po[0]);
-		close(po[1]);
-		free(argv);
-		free(env);
-		return ew_errf(e, "cannot run git: %s", strerror(errno));
-	}
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
-			dup2(null, 0);
-		dup2(po[1], 1);
-		dup2(pe[1], 2);
-		execvpe("git", (char *const *)argv, env);
-		dprintf(2, "cannot run git: %s\n", strerror(errno));
-		_exit(127);
-	}
-	close(po[1]);
-	close(pe[1]);
+	int rc = ew_run(argv, env, NULL, 0, out, err, status, e);
 	free(argv);
 	free(env);
-	if (pid < 0) {
-		close(po[0]);
-		close(pe[0]);
-		return ew_errf(e, "cannot run git: %s", strerror(errno));
-	}
-	struct pollfd fds[2] = {{po[0], POLLIN, 0}, {pe[0], POLLIN, 0}};
-	struct ew_buf *bufs[2] = {out, err};
-	int open_fds = 2;
-	char chunk[8192];
-	while (open_fds) {
-		if (poll(fds, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (int i = 0; i < 2; i++) {
-			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			ssize_t got = read(fds[i].fd, chunk, sizeof chunk);
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got <= 0) {
-				close(fds[i].fd);
-				fds[i].fd = -1;
-				open_fds--;
-			} else if (bufs[i]) {
-				ew_buf_add(bufs[i], chunk, (size_t)got);
-			}
-		}
-	}
-	for (int i = 0; i < 2; i++)
-		if (fds[i].fd >= 0)
-			close(fds[i].fd);
-	int ws;
-	while (waitpid(pid, &ws, 0) < 0)
-		if (errno != EINTR)
-			return ew_errf(e, "cannot wait for git: %s", strerror(errno));
-	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+	if (rc < 0)
+		return -1;
 	if (*status == 127 && err && err->s && strstr(err->s, "cannot run git"))
 		return ew_errf(e, "cannot run git; install it (Debian package git)");
 	return 0;
