@@ -19,12 +19,13 @@ BUILD    = build/obj
 BIN      = bin
 
 PROGS    = ew ew-init ew-add ew-update ew-list ew-alert ew-merge ew-sync \
-           ew-clone
+           ew-clone ew-log ew-verify
 LIBSRC   = lib/util.c lib/err.c lib/csv.c lib/date.c lib/ulid.c \
            lib/places.c lib/taxonomy.c lib/record.c lib/input.c \
            lib/check.c lib/output.c lib/jqf.c lib/repo.c lib/store.c \
            lib/cli.c lib/filter.c lib/rules.c lib/alert.c \
-           lib/notify.c lib/merge.c lib/sync.c lib/remote.c
+           lib/notify.c lib/merge.c lib/sync.c lib/remote.c \
+           lib/run.c lib/sign.c lib/history.c
 UNITSRC  = tests/unit/unit.c tests/unit/test-util.c tests/unit/test-csv.c \
            tests/unit/test-date.c tests/unit/test-record.c \
            tests/unit/test-alert.c tests/unit/test-merge.c
@@ -40,7 +41,7 @@ DEMO     = share/ew/demo/reports.csv share/ew/demo/tour.sh
 # Debian packages the build, tests and demo need.
 DEBS     = gcc make pkg-config libc6-dev libcsv-dev libjq-dev libgit2-dev \
            git jq python3 bats bats-assert bats-support man-db time \
-           curl msmtp openssh-client openssh-server openssl strace
+           curl msmtp openssh-client openssh-server openssl strace gpg
 
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer

@@ -1,4 +1,5 @@
 /* ew-alert - evaluate the rules, raise and resolve alerts once, notify. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@
 static const char usage_text[] =
 	"usage: ew-alert [-C DIR] [--now TIME] [--dry-run] [--rules FILE] [--author WHO]\n"
 	"                [--format csv|tsv|json|table] [--json] [-]\n"
+	"       ew-alert [-C DIR] --dry-run --at REV|DATE [--now TIME] [--rules FILE]\n"
+	"                [--format csv|tsv|json|table] [--json]\n"
 	"       ew-alert [-C DIR] [--now TIME] [--rules FILE] --nagios\n"
 	"       ew-alert [-C DIR] [--now TIME] ack ID [--note TEXT] [--author WHO]\n"
 	"       ew-alert [-C DIR] [--now TIME] resolve ID [--note TEXT] [--author WHO]\n"
@@ -24,9 +27,10 @@ static const char usage_text[] =
 	"       ew-alert [-C DIR] list [--open] [--format csv|tsv|json|table] [--json]\n";
 
 enum { O_NOW = 256, O_DRY, O_RULES, O_AUTHOR, O_FORMAT, O_JSON, O_NAGIOS,
-	O_NOTE, O_FOR, O_REASON, O_OPEN, O_VERSION };
+	O_NOTE, O_FOR, O_REASON, O_OPEN, O_AT, O_VERSION };
 
 static const struct option longopts[] = {
+	{"at", required_argument, NULL, O_AT},
 	{"author", required_argument, NULL, O_AUTHOR},
 	{"dry-run", no_argument, NULL, O_DRY},
 	{"for", required_argument, NULL, O_FOR},
@@ -44,7 +48,7 @@ static const struct option longopts[] = {
 };
 
 struct opts {
-	const char *now, *rules, *author, *format, *note, *dur, *reason;
+	const char *now, *rules, *author, *format, *note, *dur, *reason, *at;
 	int dry, nagios, open, from_stdin;
 	const char *cmd;   /* NULL: evaluate */
 	const char *arg;   /* ID or RULE[:GROUP] */
@@ -73,17 +77,93 @@ warn_lines(const char *msg)
 	}
 }
 
-/* alerts.csv as HEAD has it. */
+/* Reads alerts.csv as the commit at (NULL: HEAD) has it. */
 static int
-read_log(struct ew_repo *repo, struct ew_alog *log, struct ew_err *e)
+read_log_at(struct ew_repo *repo, const git_oid *at, struct ew_alog *log,
+	struct ew_err *e)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	int rc = ew_repo_read_head(repo, alerts_path, &buf, &len, e);
+	int rc = ew_repo_read_at(repo, at, alerts_path, &buf, &len, e);
 
 	if (rc == 0)
 		rc = ew_alog_parse(log, buf, len, alerts_path, e);
 	free(buf);
+	return rc;
+}
+
+/* alerts.csv as HEAD has it. */
+static int
+read_log(struct ew_repo *repo, struct ew_alog *log, struct ew_err *e)
+{
+	return read_log_at(repo, NULL, log, e);
+}
+
+/*
+ * --at: the commit, and the moment it stands for (unless --now says
+ * otherwise): the end of the day or the time given, else the commit's
+ * time.
+ */
+static int
+resolve_at(struct ew_repo *repo, const struct opts *o, git_oid *at,
+	time_t *now, struct ew_err *e)
+{
+	long day;
+	git_commit *c = NULL;
+
+	if (ew_repo_resolve_at(repo, o->at, at, e) < 0)
+		return -1;
+	if (o->now)
+		return 0;
+	if (ew_date_parse(o->at, &day) == 0)
+		*now = (time_t)(day + 1) * 86400 - 1;
+	else if (ew_time_parse(o->at, now) < 0) {
+		if (git_commit_lookup(&c, repo->git, at) < 0)
+			return ew_git_err(e, o->at);
+		*now = (time_t)git_commit_time(c);
+		git_commit_free(c);
+	}
+	return 0;
+}
+
+/* rules.conf as the commit at has it, loaded through a temporary file. */
+static int
+rules_at(struct ew_repo *repo, const git_oid *at, const char *spec,
+	struct ew_rules *rs, const struct ew_schema *schema,
+	struct ew_strv *problems, struct ew_err *e)
+{
+	char *buf = NULL, *path = NULL, *label = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	if (ew_repo_read_at(repo, at, "rules.conf", &buf, &len, e) < 0)
+		return -1;
+	if (!buf) {
+		free(buf);
+		return ew_errf(e, "%s has no rules.conf", spec);
+	}
+	const char *tmp = getenv("TMPDIR");
+	path = ew_xasprintf("%s/ew-rules-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		ew_errf(e, "cannot write a temporary file: %s", strerror(errno));
+		goto out;
+	}
+	FILE *fp = fdopen(fd, "w");
+	if (!fp || fwrite(buf, 1, len, fp) != len || fclose(fp) != 0) {
+		ew_errf(e, "cannot write a temporary file: %s", strerror(errno));
+		if (!fp)
+			close(fd);
+		unlink(path);
+		goto out;
+	}
+	label = ew_xasprintf("%s:rules.conf", spec);
+	rc = ew_rules_load(rs, path, label, schema, problems, e);
+	unlink(path);
+out:
+	free(buf);
+	free(path);
+	free(label);
 	return rc;
 }
 
@@ -475,6 +555,7 @@ evaluate(const struct opts *o)
 	char *who = NULL, *rules_path = NULL;
 	int have_repo = 0, status = 0, alert_lock = -1, failed = 0, nagios_said = 0;
 	time_t now;
+	git_oid at;
 	int rc = 2;
 
 	if (o->format && ew_format_parse(o->format, &fmt, &e) < 0)
@@ -488,9 +569,15 @@ evaluate(const struct opts *o)
 	if (!have_repo && ew_schema_init(&own, NULL, &e) < 0)
 		goto out;
 	schema = have_repo ? &repo.schema : &own;
-	rules_path = o->rules ? ew_xstrdup(o->rules) : ew_xasprintf("%srules.conf", repo.root);
-	if (ew_rules_load(&rs, rules_path, o->rules ? o->rules : "rules.conf", schema, &problems, &e) < 0)
+	if (o->at && resolve_at(&repo, o, &at, &now, &e) < 0)
 		goto out;
+	rules_path = o->rules ? ew_xstrdup(o->rules) : ew_xasprintf("%srules.conf", repo.root);
+	if (o->at && !o->rules) {
+		if (rules_at(&repo, &at, o->at, &rs, schema, &problems, &e) < 0)
+			goto out;
+	} else if (ew_rules_load(&rs, rules_path, o->rules ? o->rules : "rules.conf", schema, &problems, &e) < 0) {
+		goto out;
+	}
 	for (size_t i = 0; i < problems.n; i++)
 		ew_warn("%s", problems.v[i]);
 	if (problems.n)
@@ -515,7 +602,8 @@ evaluate(const struct opts *o)
 		char since[11], until[11];
 		ew_date_format(L.from_day, since);
 		ew_date_format(L.today, until);
-		if (ew_repo_each_record(&repo, since, until, keep, &L, &e) < 0)
+		if ((o->at ? ew_repo_each_record_at(&repo, &at, since, until, keep, &L, &e)
+			: ew_repo_each_record(&repo, since, until, keep, &L, &e)) < 0)
 			goto out;
 	}
 	/* the rules find their windows by date: sorted, whatever the input
@@ -538,7 +626,7 @@ evaluate(const struct opts *o)
 	/* the state, and the commit, under the writer's lock */
 	if (!o->dry && ew_repo_lock(&repo, &e) < 0)
 		goto out;
-	if (have_repo && read_log(&repo, &log, &e) < 0)
+	if (have_repo && read_log_at(&repo, o->at ? &at : NULL, &log, &e) < 0)
 		goto out;
 	size_t before = log.n;
 	/* only a rules.conf read without a problem says which rules are gone */
@@ -840,6 +928,7 @@ check_options(const struct opts *o)
 		const char *name;
 	} rules[] = {
 		{o->dry != 0, eval, "--dry-run"},
+		{o->at != NULL, eval && !o->from_stdin, o->from_stdin ? "--at with -" : "--at"},
 		{o->rules != NULL, eval, "--rules"},
 		{o->nagios != 0, eval, "--nagios"},
 		{o->from_stdin != 0, eval, "-"},
@@ -857,6 +946,10 @@ check_options(const struct opts *o)
 				o->cmd ? "with " : "when evaluating", o->cmd ? o->cmd : "");
 			return -1;
 		}
+	if (o->at && !o->dry && !o->nagios) {
+		ew_warn("--at evaluates the past: use it with --dry-run (or --nagios)");
+		return -1;
+	}
 	if (o->from_stdin && !o->dry && !o->nagios) {
 		ew_warn("records from stdin (-) can only be evaluated with --dry-run or --nagios: they are not the repository's");
 		return -1;
@@ -886,6 +979,7 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'h': return usage(stdout, 0);
+		case O_AT: o.at = optarg; break;
 		case O_AUTHOR: o.author = optarg; break;
 		case O_DRY: o.dry = 1; break;
 		case O_FOR: o.dur = optarg; break;

@@ -8,14 +8,15 @@
 #include "cli.h"
 
 static const char usage_text[] =
-	"usage: ew-init [-q] [--author NAME] [DIR]\n";
+	"usage: ew-init [-q] [--author NAME] [--sign KEY] [DIR]\n";
 
-enum { O_AUTHOR = 256, O_VERSION };
+enum { O_AUTHOR = 256, O_SIGN, O_VERSION };
 
 static const struct option longopts[] = {
 	{"author", required_argument, NULL, O_AUTHOR},
 	{"help", no_argument, NULL, 'h'},
 	{"quiet", no_argument, NULL, 'q'},
+	{"sign", required_argument, NULL, O_SIGN},
 	{"version", no_argument, NULL, O_VERSION},
 	{NULL, 0, NULL, 0},
 };
@@ -30,7 +31,7 @@ usage(FILE *fp, int status)
 int
 main(int argc, char **argv)
 {
-	const char *author = NULL, *dir = ".";
+	const char *author = NULL, *dir = ".", *sign = NULL;
 	int quiet = 0, c;
 	struct ew_err e;
 
@@ -40,6 +41,7 @@ main(int argc, char **argv)
 		case 'h': return usage(stdout, 0);
 		case 'q': quiet = 1; break;
 		case O_AUTHOR: author = optarg; break;
+		case O_SIGN: sign = optarg; break;
 		case O_VERSION: return ew_print_version();
 		default: return usage(stderr, 2);
 		}
@@ -48,7 +50,7 @@ main(int argc, char **argv)
 		return usage(stderr, 2);
 	if (argc - optind == 1)
 		dir = argv[optind];
-	if (ew_repo_init(dir, ew_sharedir(), author, &e) < 0)
+	if (ew_repo_init(dir, ew_sharedir(), author, sign, &e) < 0)
 		return ew_fail(&e);
 	if (!quiet) {
 		char *abs = realpath(dir, NULL);

@@ -12,18 +12,19 @@
 #include "sync.h"
 
 static const char usage_text[] =
-	"usage: ew-list [-C DIR] [--since DATE] [--until DATE] [--cercle NAME]\n"
-	"               [--commune NAME] [--category CODE] [--min-severity N]\n"
-	"               [--status STATUS] [--sensitivity LEVEL] [--where JQ]\n"
-	"               [--format csv|tsv|json|table] [--json] [--fields A,B,...]\n"
-	"               [--count | --group-by FIELD] [ID...] [-]\n"
+	"usage: ew-list [-C DIR] [--at REV|DATE] [--since DATE] [--until DATE]\n"
+	"               [--cercle NAME] [--commune NAME] [--category CODE]\n"
+	"               [--min-severity N] [--status STATUS] [--sensitivity LEVEL]\n"
+	"               [--where JQ] [--format csv|tsv|json|table] [--json]\n"
+	"               [--fields A,B,...] [--count | --group-by FIELD] [ID...] [-]\n"
 	"       ew-list [-C DIR] --conflicts [--format csv|tsv|json|table] [ID...]\n";
 
 enum { O_SINCE = 256, O_UNTIL, O_CERCLE, O_COMMUNE, O_CATEGORY, O_MINSEV,
 	O_STATUS, O_SENS, O_WHERE, O_FORMAT, O_JSON, O_FIELDS, O_COUNT,
-	O_GROUP, O_CONFLICTS, O_VERSION };
+	O_GROUP, O_CONFLICTS, O_AT, O_VERSION };
 
 static const struct option longopts[] = {
+	{"at", required_argument, NULL, O_AT},
 	{"category", required_argument, NULL, O_CATEGORY},
 	{"cercle", required_argument, NULL, O_CERCLE},
 	{"commune", required_argument, NULL, O_COMMUNE},
@@ -47,7 +48,7 @@ static const struct option longopts[] = {
 /* What the options asked for, before the repository is open. */
 struct opts {
 	const char *since, *until, *cercle, *commune, *category, *minsev;
-	const char *status, *sens, *where, *format, *fields, *group;
+	const char *status, *sens, *where, *format, *fields, *group, *at;
 	int count, from_stdin, conflicts;
 	struct ew_strv ids;
 };
@@ -70,6 +71,8 @@ struct run {
 	struct group *groups;
 	size_t ngroups;
 	unsigned long matched;
+	int has_at;
+	git_oid at; /* --at: the commit whose records are read */
 };
 
 static int
@@ -275,8 +278,13 @@ scan_one(struct ew_record *r, void *ctx, struct ew_err *e)
 static int
 scan_repo(struct run *run, struct ew_repo *repo, struct ew_err *e)
 {
-	return ew_repo_each_record(repo, *run->f.since ? run->f.since : NULL,
-		*run->f.until ? run->f.until : NULL, scan_one, run, e);
+	const char *since = *run->f.since ? run->f.since : NULL;
+	const char *until = *run->f.until ? run->f.until : NULL;
+
+	if (run->has_at)
+		return ew_repo_each_record_at(repo, &run->at, since, until,
+			scan_one, run, e);
+	return ew_repo_each_record(repo, since, until, scan_one, run, e);
 }
 
 static void
@@ -364,6 +372,11 @@ list(struct opts *o)
 	if (set_filters(&run, o, have_repo ? &repo : NULL, &e) < 0 ||
 	    set_columns(&run, o->fields, fmt, &e) < 0)
 		goto out;
+	if (o->at) {
+		if (ew_repo_resolve_at(&repo, o->at, &run.at, &e) < 0)
+			goto out;
+		run.has_at = 1;
+	}
 	if (o->group && (run.group_col = ew_schema_col(run.schema, o->group)) < 0) {
 		ew_errf(&e, "unknown field '%s' for --group-by (see ew-data(5) for the columns)", o->group);
 		goto out;
@@ -428,6 +441,7 @@ main(int argc, char **argv)
 				return 2;
 			break;
 		case 'h': return usage(stdout, 0);
+		case O_AT: o.at = optarg; break;
 		case O_CATEGORY: o.category = optarg; break;
 		case O_CERCLE: o.cercle = optarg; break;
 		case O_COMMUNE: o.commune = optarg; break;
@@ -457,7 +471,12 @@ main(int argc, char **argv)
 		else
 			ew_strv_push(&o.ids, ew_xstrdup(argv[i]));
 	}
-	if (o.conflicts && (o.since || o.until || o.cercle || o.commune ||
+	if (o.at && o.from_stdin) {
+		ew_warn("--at reads the repository's records; it cannot be used with '-'");
+		ew_strv_free(&o.ids);
+		return usage(stderr, 2);
+	}
+	if (o.conflicts && (o.at || o.since || o.until || o.cercle || o.commune ||
 	    o.category || o.minsev || o.status || o.sens || o.where ||
 	    o.fields || o.count || o.group || o.from_stdin)) {
 		ew_warn("--conflicts takes only ids and --format");

@@ -24,6 +24,8 @@ static const char usage_text[] =
 	"   sync     exchange reports with hubs: fetch, merge by id, push\n"
 	"   clone    set up an office from a hub\n"
 	"   merge    merge record files by id (git's merge driver)\n"
+	"   log      the audit trail of the repository or of reports\n"
+	"   verify   check the repository: files, history, signatures\n"
 	"\n"
 	"Any ew-NAME program next to ew or on PATH is run as 'ew NAME'.\n"
 	"'ew help COMMAND' shows a command's manual.\n";

@@ -1,5 +1,6 @@
 /* repo.c - see repo.h */
 #include "repo.h"
+#include "sign.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -53,19 +54,20 @@ ew_repo_setting(struct ew_repo *r, const char *key, const char *shared_switch,
 	return ew_repo_setting_from(r, key, shared_switch, val, NULL, e);
 }
 
-int
-ew_repo_setting_from(struct ew_repo *r, const char *key,
+/* ew_repo_setting_from for the repository git with its work tree root. */
+static int
+setting_from(git_repository *git, const char *root, const char *key,
 	const char *shared_switch, char **val, int *from_shared,
 	struct ew_err *e)
 {
 	git_config *all = NULL, *local = NULL, *conf = NULL;
-	char *path = ew_xasprintf("%sew.conf", r->root);
+	char *path = ew_xasprintf("%sew.conf", root);
 	int rc = 0, shared = 1;
 
 	*val = NULL;
 	if (from_shared)
 		*from_shared = 0;
-	if (git_repository_config(&all, r->git) == 0 &&
+	if (git_repository_config(&all, git) == 0 &&
 	    git_config_open_level(&local, all, GIT_CONFIG_LEVEL_LOCAL) == 0) {
 		config_lookup(local, key, val);
 		if (shared_switch && git_config_get_bool(&shared, local, shared_switch) < 0)
@@ -81,6 +83,34 @@ ew_repo_setting_from(struct ew_repo *r, const char *key,
 	git_config_free(local);
 	git_config_free(all);
 	free(path);
+	return rc;
+}
+
+int
+ew_repo_setting_from(struct ew_repo *r, const char *key,
+	const char *shared_switch, char **val, int *from_shared,
+	struct ew_err *e)
+{
+	return setting_from(r->git, r->root, key, shared_switch, val,
+		from_shared, e);
+}
+
+/* How the repository's commits are signed: sign.key and sign.format. */
+static int
+load_signer(git_repository *git, struct ew_signer *s, struct ew_err *e)
+{
+	const char *root = git_repository_workdir(git);
+	char *key = NULL, *format = NULL;
+	int rc = -1;
+
+	memset(s, 0, sizeof *s);
+	if (!root)
+		return 0;
+	if (setting_from(git, root, "sign.key", NULL, &key, NULL, e) == 0 &&
+	    setting_from(git, root, "sign.format", NULL, &format, NULL, e) == 0)
+		rc = ew_signer_setup(s, key, format, e);
+	free(key);
+	free(format);
 	return rc;
 }
 
@@ -363,6 +393,13 @@ int
 ew_repo_read_head(struct ew_repo *r, const char *path, char **buf, size_t *len,
 	struct ew_err *e)
 {
+	return ew_repo_read_at(r, NULL, path, buf, len, e);
+}
+
+int
+ew_repo_read_at(struct ew_repo *r, const git_oid *at, const char *path,
+	char **buf, size_t *len, struct ew_err *e)
+{
 	git_tree *tree = NULL;
 	git_tree_entry *ent = NULL;
 	git_blob *blob = NULL;
@@ -370,8 +407,17 @@ ew_repo_read_head(struct ew_repo *r, const char *path, char **buf, size_t *len,
 
 	*buf = NULL;
 	*len = 0;
-	if (head_tree(r, &tree, e) < 0)
+	if (!at && head_tree(r, &tree, e) < 0)
 		return -1;
+	if (at) {
+		git_commit *c = NULL;
+		rc = git_commit_lookup(&c, r->git, at);
+		if (rc == 0)
+			rc = git_commit_tree(&tree, c);
+		git_commit_free(c);
+		if (rc < 0)
+			return ew_git_err(e, "cannot read the commit");
+	}
 	rc = git_tree_entry_bypath(&ent, tree, path);
 	if (rc == GIT_ENOTFOUND) {
 		rc = 0;
@@ -405,15 +451,27 @@ is_month_file(const char *s)
 }
 
 
-int
-ew_repo_head_shards(struct ew_repo *r, struct ew_strv *out, struct ew_err *e)
+/* 1 when the shard path's month is outside since..until (either NULL). */
+static int
+outside(const char *path, const char *since, const char *until)
 {
-	git_tree *tree = NULL, *reports = NULL, *year = NULL;
+	/* "YYYY-MM" of reports/YYYY/MM.csv against the bounds' months */
+	char ym[8] = {0};
+	memcpy(ym, path + 8, 4);
+	ym[4] = '-';
+	memcpy(ym + 5, path + 13, 2);
+	return (since && strncmp(ym, since, 7) < 0) || (until && strncmp(ym, until, 7) > 0);
+}
+
+/* The shard paths in tree between the months of since and until, sorted. */
+static int
+tree_shards(struct ew_repo *r, git_tree *tree, const char *since,
+	const char *until, struct ew_strv *out, struct ew_err *e)
+{
+	git_tree *reports = NULL, *year = NULL;
 	git_tree_entry *ent = NULL;
 	int rc = 0;
 
-	if (head_tree(r, &tree, e) < 0)
-		return -1;
 	if (git_tree_entry_bypath(&ent, tree, "reports") == GIT_ENOTFOUND)
 		goto out;
 	if (!ent || git_tree_lookup(&reports, r->git, git_tree_entry_id(ent)) < 0) {
@@ -430,10 +488,15 @@ ew_repo_head_shards(struct ew_repo *r, struct ew_strv *out, struct ew_err *e)
 		}
 		for (size_t j = 0; j < git_tree_entrycount(year); j++) {
 			const git_tree_entry *m = git_tree_entry_byindex(year, j);
-			if (git_tree_entry_type(m) == GIT_OBJECT_BLOB &&
-			    is_month_file(git_tree_entry_name(m)))
-				ew_strv_push(out, ew_xasprintf("reports/%s/%s",
-					git_tree_entry_name(y), git_tree_entry_name(m)));
+			if (git_tree_entry_type(m) != GIT_OBJECT_BLOB ||
+			    !is_month_file(git_tree_entry_name(m)))
+				continue;
+			char *path = ew_xasprintf("reports/%s/%s",
+				git_tree_entry_name(y), git_tree_entry_name(m));
+			if (outside(path, since, until))
+				free(path);
+			else
+				ew_strv_push(out, path);
 		}
 		git_tree_free(year);
 		year = NULL;
@@ -444,6 +507,17 @@ out:
 	git_tree_free(year);
 	git_tree_free(reports);
 	git_tree_entry_free(ent);
+	return rc;
+}
+
+int
+ew_repo_head_shards(struct ew_repo *r, struct ew_strv *out, struct ew_err *e)
+{
+	git_tree *tree = NULL;
+
+	if (head_tree(r, &tree, e) < 0)
+		return -1;
+	int rc = tree_shards(r, tree, NULL, NULL, out, e);
 	git_tree_free(tree);
 	return rc;
 }
@@ -483,16 +557,11 @@ ew_repo_tree_shards(struct ew_repo *r, const char *since, const char *until,
 		char *ydir = ew_xasprintf("%s/%s", dir, years.v[i]);
 		rc = list_dir(ydir, is_month_file, &months, e);
 		for (size_t j = 0; rc == 0 && j < months.n; j++) {
-			/* "YYYY-MM" of the shard against the bounds' months */
-			char ym[8] = {0};
-			memcpy(ym, years.v[i], 4);
-			ym[4] = '-';
-			memcpy(ym + 5, months.v[j], 2);
-			if (since && strncmp(ym, since, 7) < 0)
-				continue;
-			if (until && strncmp(ym, until, 7) > 0)
-				continue;
-			ew_strv_push(out, ew_xasprintf("reports/%s/%s", years.v[i], months.v[j]));
+			char *path = ew_xasprintf("reports/%s/%s", years.v[i], months.v[j]);
+			if (outside(path, since, until))
+				free(path);
+			else
+				ew_strv_push(out, path);
 		}
 		ew_strv_free(&months);
 		free(ydir);
@@ -500,6 +569,25 @@ ew_repo_tree_shards(struct ew_repo *r, const char *since, const char *until,
 	ew_strv_free(&years);
 	free(dir);
 	return rc;
+}
+
+/* Reads the records of one shard from fp, handing each to each. */
+static int
+each_in(struct ew_repo *r, FILE *fp, const char *name,
+	int (*each)(struct ew_record *rec, void *ctx, struct ew_err *e),
+	void *ctx, struct ew_err *e)
+{
+	struct ew_input *in = ew_input_open_file(fp, name, &r->schema);
+	struct ew_record *rec;
+	int got;
+
+	while ((got = ew_input_next(in, &rec, e)) > 0)
+		if (each(rec, ctx, e) < 0) {
+			got = -1;
+			break;
+		}
+	ew_input_close(in);
+	return got < 0 ? -1 : 0;
 }
 
 int
@@ -516,23 +604,108 @@ ew_repo_each_record(struct ew_repo *r, const char *since, const char *until,
 		if (!fp) {
 			rc = ew_errf(e, "cannot read '%s': %s", shards.v[i], strerror(errno));
 		} else {
-			struct ew_input *in = ew_input_open_file(fp, shards.v[i], &r->schema);
-			struct ew_record *rec;
-			int got;
-			while ((got = ew_input_next(in, &rec, e)) > 0)
-				if (each(rec, ctx, e) < 0) {
-					got = -1;
-					break;
-				}
-			if (got < 0)
-				rc = -1;
-			ew_input_close(in);
+			rc = each_in(r, fp, shards.v[i], each, ctx, e);
 			fclose(fp);
 		}
 		free(path);
 	}
 	ew_strv_free(&shards);
 	return rc;
+}
+
+int
+ew_repo_each_record_at(struct ew_repo *r, const git_oid *at,
+	const char *since, const char *until,
+	int (*each)(struct ew_record *rec, void *ctx, struct ew_err *e),
+	void *ctx, struct ew_err *e)
+{
+	struct ew_strv shards = {0};
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc = -1;
+
+	git_oid_tostr(hex, sizeof hex, at);
+	if (git_commit_lookup(&commit, r->git, at) < 0 ||
+	    git_commit_tree(&tree, commit) < 0) {
+		ew_git_err(e, hex);
+		goto out;
+	}
+	if (tree_shards(r, tree, since, until, &shards, e) < 0)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; rc >= 0 && i < shards.n; i++) {
+		git_tree_entry *ent = NULL;
+		git_blob *blob = NULL;
+		char *name = ew_xasprintf("%.12s:%s", hex, shards.v[i]);
+		if (git_tree_entry_bypath(&ent, tree, shards.v[i]) < 0 ||
+		    git_blob_lookup(&blob, r->git, git_tree_entry_id(ent)) < 0) {
+			rc = ew_git_err(e, name);
+		} else if (git_blob_rawsize(blob) > 0) {
+			FILE *fp = fmemopen((void *)git_blob_rawcontent(blob),
+				(size_t)git_blob_rawsize(blob), "r");
+			if (!fp) {
+				rc = ew_errf(e, "%s: %s", name, strerror(errno));
+			} else {
+				rc = each_in(r, fp, name, each, ctx, e);
+				fclose(fp);
+			}
+		}
+		git_blob_free(blob);
+		git_tree_entry_free(ent);
+		free(name);
+	}
+out:
+	ew_strv_free(&shards);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return rc;
+}
+
+int
+ew_repo_resolve_at(struct ew_repo *r, const char *spec, git_oid *out,
+	struct ew_err *e)
+{
+	long day;
+	time_t t;
+
+	int is_day = ew_date_parse(spec, &day) == 0;
+	if (is_day || ew_time_parse(spec, &t) == 0) {
+		/* the newest commit of HEAD's own line made by then */
+		time_t end = is_day ? (time_t)(day + 1) * 86400 - 1 : t;
+		git_commit *c = NULL;
+		git_oid head;
+		if (git_reference_name_to_id(&head, r->git, "HEAD") < 0 ||
+		    git_commit_lookup(&c, r->git, &head) < 0)
+			return ew_git_err(e, "cannot read HEAD");
+		while (c && (time_t)git_commit_time(c) > end) {
+			git_commit *p = NULL;
+			if (git_commit_parentcount(c) == 0) {
+				git_commit_free(c);
+				return ew_errf(e, "the repository has no commit made by %s (its first commit is later)", spec);
+			}
+			if (git_commit_parent(&p, c, 0) < 0) {
+				git_commit_free(c);
+				return ew_git_err(e, "cannot read the history");
+			}
+			git_commit_free(c);
+			c = p;
+		}
+		git_oid_cpy(out, git_commit_id(c));
+		git_commit_free(c);
+		return 0;
+	}
+	git_object *obj = NULL, *peeled = NULL;
+	if (git_revparse_single(&obj, r->git, spec) < 0)
+		return ew_errf(e, "'%s' is neither a date (YYYY-MM-DD, or a time YYYY-MM-DDThh:mm:ssZ) nor a commit of this repository", spec);
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+		git_object_free(obj);
+		return ew_errf(e, "'%s' does not name a commit", spec);
+	}
+	git_oid_cpy(out, git_object_id(peeled));
+	git_object_free(peeled);
+	git_object_free(obj);
+	return 0;
 }
 
 int
@@ -838,6 +1011,7 @@ create_commit(git_repository *git, const git_signature *a,
 	git_odb *odb = NULL;
 	const git_commit *parent = nparents ? parents[0] : NULL;
 	struct ew_buf text = {0};
+	struct ew_signer signer = {0};
 	int rc = -1;
 
 	if (git_commit_create_buffer(&buf, git, a, c, NULL, msg, tree,
@@ -865,7 +1039,19 @@ create_commit(git_repository *git, const git_signature *a,
 			break;
 		}
 	}
-	if (git_repository_odb(&odb, git) < 0 ||
+	if (load_signer(git, &signer, e) < 0)
+		goto out;
+	if (signer.format != EW_SIG_NONE) {
+		char *sig = NULL;
+		if (ew_sign(&signer, text.s, text.len, &sig, e) < 0)
+			goto out;
+		int wrc = git_commit_create_with_signature(out, git, text.s, sig, NULL);
+		free(sig);
+		if (wrc < 0) {
+			ew_git_err(e, "cannot write the signed commit");
+			goto out;
+		}
+	} else if (git_repository_odb(&odb, git) < 0 ||
 	    git_odb_write(out, odb, text.s, text.len, GIT_OBJECT_COMMIT) < 0) {
 		ew_git_err(e, "cannot write the commit");
 		goto out;
@@ -876,6 +1062,7 @@ create_commit(git_repository *git, const git_signature *a,
 	rc = move_head(git, out, parent ? git_commit_id(parent) : NULL, log, e);
 	free(log);
 out:
+	ew_signer_free(&signer);
 	git_odb_free(odb);
 	git_buf_dispose(&buf);
 	ew_buf_free(&text);
@@ -1412,10 +1599,26 @@ undo_init(const char *dir, int made_dir, int made_git)
 		rmdir(dir);
 }
 
+/* Writes [sign] key = key into the new repository's ew.conf. */
+static int
+set_sign_key(const char *root, const char *key, struct ew_err *e)
+{
+	git_config *cfg = NULL;
+	char *path = ew_xasprintf("%sew.conf", root);
+	int rc = 0;
+
+	if (git_config_open_ondisk(&cfg, path) < 0 ||
+	    git_config_set_string(cfg, "sign.key", key) < 0)
+		rc = ew_git_err(e, "cannot write sign.key into ew.conf");
+	git_config_free(cfg);
+	free(path);
+	return rc;
+}
+
 /* Writes the files of a new repository and makes its first commit. */
 static int
-first_commit(git_repository *git, const char *sharedir, git_signature *a,
-	git_signature *c, struct ew_err *e)
+first_commit(git_repository *git, const char *sharedir, const char *sign_key,
+	git_signature *a, git_signature *c, struct ew_err *e)
 {
 	static const char attrs[] =
 		"# record files merge record by record with the ew merge driver\n"
@@ -1431,6 +1634,8 @@ first_commit(git_repository *git, const char *sharedir, git_signature *a,
 		if (copy_share(sharedir, init_files[i], root, e) < 0)
 			goto out;
 	if (write_atomic(root, ".gitattributes", attrs, sizeof attrs - 1, e) < 0)
+		goto out;
+	if (sign_key && set_sign_key(root, sign_key, e) < 0)
 		goto out;
 	if (git_repository_index(&idx, git) < 0) {
 		ew_git_err(e, "cannot stage files");
@@ -1457,7 +1662,7 @@ out:
 
 int
 ew_repo_init(const char *dir, const char *sharedir, const char *author,
-	struct ew_err *e)
+	const char *sign_key, struct ew_err *e)
 {
 	git_repository *git = NULL;
 	git_signature *a = NULL, *c = NULL;
@@ -1477,7 +1682,7 @@ ew_repo_init(const char *dir, const char *sharedir, const char *author,
 	}
 	if (git_repository_init(&git, dir, 0) < 0)
 		ew_git_err(e, "cannot create the git repository");
-	else if ((rc = first_commit(git, sharedir, a, c, e)) == 0)
+	else if ((rc = first_commit(git, sharedir, sign_key, a, c, e)) == 0)
 		rc = ew_register_driver(git, e);
 	git_repository_free(git);
 	if (rc < 0)

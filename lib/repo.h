@@ -67,6 +67,10 @@ int ew_repo_who(struct ew_repo *r, const char *author, char **name,
 int ew_repo_read_head(struct ew_repo *r, const char *path, char **buf,
 	size_t *len, struct ew_err *e);
 
+/* The same for path as it is in the commit at (NULL: HEAD). */
+int ew_repo_read_at(struct ew_repo *r, const git_oid *at, const char *path,
+	char **buf, size_t *len, struct ew_err *e);
+
 /* The shard paths in HEAD (reports/YYYY/MM.csv), sorted. */
 int ew_repo_head_shards(struct ew_repo *r, struct ew_strv *out,
 	struct ew_err *e);
@@ -87,6 +91,24 @@ int ew_repo_each_record(struct ew_repo *r, const char *since,
 	const char *until,
 	int (*each)(struct ew_record *rec, void *ctx, struct ew_err *e),
 	void *ctx, struct ew_err *e);
+
+/*
+ * The same for the records of commit at, read from git's objects (the
+ * work tree is not read).
+ */
+int ew_repo_each_record_at(struct ew_repo *r, const git_oid *at,
+	const char *since, const char *until,
+	int (*each)(struct ew_record *rec, void *ctx, struct ew_err *e),
+	void *ctx, struct ew_err *e);
+/*
+ * The commit spec names: a date (YYYY-MM-DD: the end of that day, UTC)
+ * or a time (YYYY-MM-DDThh:mm:ssZ) gives the newest commit on HEAD's
+ * first-parent line made by then, that is what this repository held at
+ * that moment; anything else is a git revision (HEAD~3, a commit id, a
+ * tag).
+ */
+int ew_repo_resolve_at(struct ew_repo *r, const char *spec, git_oid *out,
+	struct ew_err *e);
 
 /* 1 when path is a shard's path, reports/YYYY/MM.csv. */
 int ew_is_shard_path(const char *path);
@@ -109,7 +131,8 @@ struct ew_change {
 };
 
 /*
- * Writes the changes and commits them on HEAD with message msg. The paths
+ * Writes the changes and commits them on HEAD with message msg, signed
+ * when the setting sign.key says so (see sign.h). The paths
  * are listed in .git/ew-journal until the files, the index and HEAD agree
  * again, so that the next writer can repair them after a crash. author is
  * "Name <email>" or "Name" (NULL: $EW_AUTHOR, then git's user.name and
@@ -131,9 +154,13 @@ int ew_repo_commit_merge(struct ew_repo *r, const struct ew_change *ch,
  */
 int ew_repo_fast_forward(struct ew_repo *r, const struct ew_change *ch,
 	size_t n, const git_oid *to, struct ew_err *e);
-/* Creates a new repository in dir from the files in sharedir. */
+/*
+ * Creates a new repository in dir from the files in sharedir; with
+ * sign_key, its ew.conf has [sign] key = sign_key and every commit,
+ * the first one too, is signed with it.
+ */
 int ew_repo_init(const char *dir, const char *sharedir, const char *author,
-	struct ew_err *e);
+	const char *sign_key, struct ew_err *e);
 
 /*
  * A setting from the repository's .git/config, else from ew.conf (which

@@ -469,20 +469,6 @@ ew_cmerge_free(struct ew_cmerge *m)
 	memset(m, 0, sizeof *m);
 }
 
-/* The values of the "Key: value" trailer lines of msg, in order. */
-static void
-trailers(const char *msg, const char *key, struct ew_strv *out)
-{
-	size_t kl = strlen(key);
-	for (const char *p = msg; p && *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		if (len > kl + 2 && strncmp(p, key, kl) == 0 && p[kl] == ':' && p[kl + 1] == ' ')
-			ew_strv_push(out, ew_xstrndup(p + kl + 2, len - kl - 2));
-		p = nl ? nl + 1 : NULL;
-	}
-}
-
 struct settle {
 	git_oid commit;
 	char *id;
@@ -528,7 +514,7 @@ ew_conflicts_list(struct ew_repo *r, struct ew_conflicts *out,
 		}
 		const char *msg = git_commit_message(c);
 		struct ew_strv v = {0};
-		trailers(msg, "Ew-Settled", &v);
+		ew_trailers(msg, "Ew-Settled", &v);
 		for (size_t i = 0; i < v.n; i++) {
 			settles = ew_xrealloc(settles, (nsettles + 1) * sizeof *settles);
 			settles[nsettles++] = (struct settle){id, v.v[i]};
@@ -536,7 +522,7 @@ ew_conflicts_list(struct ew_repo *r, struct ew_conflicts *out,
 		}
 		ew_strv_free(&v);
 		int by_sync = strstr(msg, "\nEw-Action: sync\n") != NULL;
-		trailers(msg, "Ew-Conflicts", &v);
+		ew_trailers(msg, "Ew-Conflicts", &v);
 		int look = git_commit_parentcount(c) >= 2 && (!by_sync || v.n > 0);
 		ew_strv_free(&v);
 		if (look) {

@@ -593,3 +593,16 @@ ew_strv_sort_unique(struct ew_strv *sv)
 	}
 	sv->n = k;
 }
+
+void
+ew_trailers(const char *msg, const char *key, struct ew_strv *out)
+{
+	size_t kl = strlen(key);
+	for (const char *p = msg; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len > kl + 2 && strncmp(p, key, kl) == 0 && p[kl] == ':' && p[kl + 1] == ' ')
+			ew_strv_push(out, ew_xstrndup(p + kl + 2, len - kl - 2));
+		p = nl ? nl + 1 : NULL;
+	}
+}

@@ -1,0 +1,651 @@
+/* history.c - the audit trail; see history.h. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "history.h"
+#include "input.h"
+#include "merge.h"
+
+int
+ew_is_record_file(const char *path)
+{
+	return ew_is_shard_path(path) || strcmp(path, "alerts.csv") == 0;
+}
+
+void
+ew_hcommit_read(git_commit *c, struct ew_hcommit *h)
+{
+	const git_signature *a = git_commit_author(c);
+	const char *msg = git_commit_message(c);
+	struct ew_strv act = {0};
+
+	memset(h, 0, sizeof *h);
+	git_oid_cpy(&h->id, git_commit_id(c));
+	h->when = (time_t)a->when.time;
+	h->author = ew_xstrdup(a->name ? a->name : "");
+	h->email = ew_xstrdup(a->email ? a->email : "");
+	h->parents = (int)git_commit_parentcount(c);
+	ew_trailers(msg ? msg : "", "Ew-Action", &act);
+	if (act.n)
+		h->action = ew_xstrdup(act.v[act.n - 1]);
+	else
+		h->action = ew_xstrdup(h->parents > 1 ? "merge" : "hand-edit");
+	ew_strv_free(&act);
+	const char *s = git_commit_summary(c);
+	h->subject = ew_xstrdup(s ? s : "");
+}
+
+void
+ew_hcommit_free(struct ew_hcommit *h)
+{
+	free(h->author);
+	free(h->email);
+	free(h->action);
+	free(h->subject);
+	memset(h, 0, sizeof *h);
+}
+
+/* Where the record is in one commit. */
+struct state {
+	git_oid commit;
+	int used;               /* the slot holds a commit */
+	int found;              /* the commit has the record */
+	char *path;             /* its shard */
+	git_oid blob;           /* the shard's blob */
+	struct ew_record *rec;  /* borrowed from the walk's pool */
+	size_t order;           /* when the walk reached it */
+};
+
+/* The walk: states by commit id in an open-addressing table. */
+struct walk {
+	struct ew_repo *r;
+	const char *id;
+	struct state *slots;
+	size_t cap, used;
+	struct ew_record **pool;
+	size_t npool;
+	struct ew_strv paths;
+	git_oid *queue;
+	size_t nqueue, qcap;
+};
+
+static size_t
+hash_oid(const git_oid *id)
+{
+	size_t h;
+	memcpy(&h, id->id, sizeof h);
+	return h;
+}
+
+static struct state *
+slot(struct walk *w, const git_oid *id)
+{
+	size_t i = hash_oid(id) & (w->cap - 1);
+	while (w->slots[i].used && git_oid_cmp(&w->slots[i].commit, id) != 0)
+		i = (i + 1) & (w->cap - 1);
+	return &w->slots[i];
+}
+
+static struct state *
+lookup(struct walk *w, const git_oid *id)
+{
+	struct state *s = slot(w, id);
+	return s->used ? s : NULL;
+}
+
+static struct state *
+insert(struct walk *w, const git_oid *id)
+{
+	if ((w->used + 1) * 2 > w->cap) {
+		struct state *old = w->slots;
+		size_t oldcap = w->cap;
+		w->cap = oldcap ? oldcap * 2 : 1024;
+		w->slots = ew_xcalloc(w->cap, sizeof *w->slots);
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].used)
+				*slot(w, &old[i].commit) = old[i];
+		free(old);
+	}
+	struct state *s = slot(w, id);
+	memset(s, 0, sizeof *s);
+	s->used = 1;
+	git_oid_cpy(&s->commit, id);
+	s->order = w->used++;
+	return s;
+}
+
+/* A path kept for the walk's life. */
+static char *
+keep_path(struct walk *w, const char *path)
+{
+	for (size_t i = w->paths.n; i-- > 0;)
+		if (strcmp(w->paths.v[i], path) == 0)
+			return w->paths.v[i];
+	ew_strv_push(&w->paths, ew_xstrdup(path));
+	return w->paths.v[w->paths.n - 1];
+}
+
+/*
+ * Finds the row of record id in a shard's bytes: a line that starts with
+ * "ID," outside any quoted field. Parses it with the shard's header into
+ * *rec (NULL when absent).
+ */
+static int
+find_row(const char *buf, size_t len, const char *id, const char *name,
+	const struct ew_schema *schema, struct ew_record **rec,
+	struct ew_err *e)
+{
+	size_t idlen = strlen(id), quotes_to = 0;
+	unsigned long quotes = 0;
+	const char *end = buf + len, *p = buf;
+
+	*rec = NULL;
+	const char *nl = memchr(buf, '\n', len);
+	if (!nl)
+		return 0;
+	size_t hlen = (size_t)(nl - buf) + 1;
+	while (p < end) {
+		const char *hit = memmem(p, (size_t)(end - p), id, idlen);
+		if (!hit)
+			return 0;
+		p = hit + 1;
+		if (hit == buf || hit[-1] != '\n' || hit + idlen >= end || hit[idlen] != ',')
+			continue;
+		/* outside quotes when an even number of quotes come before */
+		for (; buf + quotes_to < hit; quotes_to++)
+			quotes += buf[quotes_to] == '"';
+		if (quotes % 2)
+			continue;
+		const char *q = hit;
+		int in = 0;
+		while (q < end && (in || *q != '\n')) {
+			if (*q == '"')
+				in = !in;
+			q++;
+		}
+		struct ew_buf one = {0};
+		ew_buf_add(&one, buf, hlen);
+		ew_buf_add(&one, hit, (size_t)(q - hit));
+		ew_buf_addc(&one, '\n');
+		struct ew_input *input = ew_input_open_mem(one.s, one.len, name, schema);
+		int got = ew_input_next(input, rec, e);
+		ew_input_close(input);
+		ew_buf_free(&one);
+		if (got < 0)
+			return -1;
+		if (got == 0 || strcmp((*rec)->v[EW_C_ID], id) != 0) {
+			if (*rec)
+				ew_record_free(*rec);
+			*rec = NULL;
+			continue;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* The blob at path in tree; 0 with *blob NULL when tree has no such file. */
+static int
+blob_at(struct ew_repo *r, git_tree *tree, const char *path, git_oid *id,
+	git_blob **blob, struct ew_err *e)
+{
+	git_tree_entry *ent = NULL;
+	int rc = git_tree_entry_bypath(&ent, tree, path);
+
+	*blob = NULL;
+	if (rc == GIT_ENOTFOUND)
+		return 0;
+	if (rc < 0)
+		return ew_git_err(e, path);
+	if (git_tree_entry_type(ent) == GIT_OBJECT_BLOB) {
+		git_oid_cpy(id, git_tree_entry_id(ent));
+		if (blob && git_blob_lookup(blob, r->git, id) < 0) {
+			git_tree_entry_free(ent);
+			return ew_git_err(e, path);
+		}
+	}
+	git_tree_entry_free(ent);
+	return 0;
+}
+
+/* Looks for the record in the blob at path of tree; fills s when found. */
+static int
+look_in(struct walk *w, git_tree *tree, const char *path, const char *hex,
+	struct state *s, struct ew_err *e)
+{
+	git_blob *blob = NULL;
+	git_oid id;
+	struct ew_record *rec = NULL;
+
+	if (blob_at(w->r, tree, path, &id, &blob, e) < 0)
+		return -1;
+	if (!blob)
+		return 0;
+	char *name = ew_xasprintf("%.12s:%s", hex, path);
+	int rc = find_row(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+		w->id, name, &w->r->schema, &rec, e);
+	free(name);
+	git_blob_free(blob);
+	if (rc < 0 || !rec)
+		return rc;
+	w->pool = ew_xrealloc(w->pool, (w->npool + 1) * sizeof *w->pool);
+	w->pool[w->npool++] = rec;
+	s->found = 1;
+	s->path = keep_path(w, path);
+	git_oid_cpy(&s->blob, &id);
+	s->rec = rec;
+	return 0;
+}
+
+/*
+ * Where the record is in parent p of child c (whose state is known):
+ * the same blob at the same path is the same row; else that blob is
+ * read; else the shards the child changed are searched (a record moved
+ * to another month).
+ */
+static int
+parent_state(struct walk *w, git_commit *c, const struct state *cs,
+	const git_oid *pid, struct state *s, struct ew_err *e)
+{
+	git_commit *p = NULL;
+	git_tree *pt = NULL, *ct = NULL;
+	git_diff *diff = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc = -1;
+
+	git_oid_tostr(hex, sizeof hex, pid);
+	if (git_commit_lookup(&p, w->r->git, pid) < 0 || git_commit_tree(&pt, p) < 0) {
+		ew_git_err(e, hex);
+		goto out;
+	}
+	git_tree_entry *ent = NULL;
+	int got = git_tree_entry_bypath(&ent, pt, cs->path);
+	if (got == 0 && git_tree_entry_type(ent) == GIT_OBJECT_BLOB &&
+	    git_oid_equal(git_tree_entry_id(ent), &cs->blob)) {
+		git_tree_entry_free(ent);
+		s->found = 1;
+		s->path = cs->path;
+		s->blob = cs->blob;
+		s->rec = cs->rec;
+		rc = 0;
+		goto out;
+	}
+	git_tree_entry_free(ent);
+	if (got == 0 && look_in(w, pt, cs->path, hex, s, e) < 0)
+		goto out;
+	if (s->found) {
+		rc = 0;
+		goto out;
+	}
+	/* moved: another shard that changed between the parent and the child */
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	char *spec[] = {"reports"};
+	opts.pathspec.strings = spec;
+	opts.pathspec.count = 1;
+	if (git_commit_tree(&ct, c) < 0 ||
+	    git_diff_tree_to_tree(&diff, w->r->git, pt, ct, &opts) < 0) {
+		ew_git_err(e, hex);
+		goto out;
+	}
+	for (size_t i = 0; i < git_diff_num_deltas(diff) && !s->found; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *path = d->old_file.path;
+		if (d->status == GIT_DELTA_ADDED || !ew_is_shard_path(path) ||
+		    strcmp(path, cs->path) == 0)
+			continue;
+		if (look_in(w, pt, path, hex, s, e) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	git_diff_free(diff);
+	git_tree_free(ct);
+	git_tree_free(pt);
+	git_commit_free(p);
+	return rc;
+}
+
+/* The full id (upper case) that prefix names among HEAD's records. */
+static int
+resolve_id(struct ew_repo *r, const char *prefix, char **full,
+	struct ew_err *e)
+{
+	struct ew_strv shards = {0}, found = {0};
+	size_t plen = strlen(prefix);
+	char *want = ew_xstrdup(prefix);
+	int rc = -1;
+
+	*full = NULL;
+	for (char *q = want; *q; q++)
+		*q = (char)toupper((unsigned char)*q);
+	if (plen == 0 || plen > 26) {
+		ew_errf(e, "'%s' is not a record id (a ULID of 26 characters, or its start)", prefix);
+		goto out;
+	}
+	if (ew_repo_head_shards(r, &shards, e) < 0)
+		goto out;
+	for (size_t i = 0; i < shards.n && found.n < 2; i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		if (ew_repo_read_head(r, shards.v[i], &buf, &len, e) < 0)
+			goto out;
+		for (const char *p = buf; p && (p = memmem(p, len - (size_t)(p - buf), want, plen));) {
+			if (p > buf && p[-1] == '\n' && (size_t)(p - buf) + 26 < len && p[26] == ',') {
+				char *id = ew_xstrndup(p, 26);
+				int dup = 0;
+				for (size_t k = 0; k < found.n; k++)
+					dup |= strcmp(found.v[k], id) == 0;
+				if (dup)
+					free(id);
+				else
+					ew_strv_push(&found, id);
+			}
+			p++;
+		}
+		free(buf);
+	}
+	if (found.n == 0) {
+		ew_errf(e, "no record %s in HEAD (check the id with 'ew list')", want);
+	} else if (found.n > 1) {
+		ew_errf(e, "'%s' is the start of more than one id (%s, %s, ...); give more of it", prefix, found.v[0], found.v[1]);
+	} else {
+		*full = found.v[0];
+		found.v[0] = NULL;
+		rc = 0;
+	}
+out:
+	free(want);
+	ew_strv_free(&shards);
+	ew_strv_free(&found);
+	return rc;
+}
+
+static void
+enqueue(struct walk *w, const git_oid *id)
+{
+	if (w->nqueue == w->qcap) {
+		w->qcap = w->qcap ? w->qcap * 2 : 256;
+		w->queue = ew_xrealloc(w->queue, w->qcap * sizeof *w->queue);
+	}
+	git_oid_cpy(&w->queue[w->nqueue++], id);
+}
+
+/* Adds an entry for commit c when it added the record or changed a field. */
+static void
+add_entry(struct walk *w, struct ew_hist *h, git_commit *c,
+	const struct state *cs, const struct state **ps, size_t np,
+	size_t order, size_t **orders)
+{
+	const struct ew_schema *s = &w->r->schema;
+	struct ew_hentry x = {0};
+
+	x.added = np == 0;
+	if (!x.added) {
+		for (size_t col = 0; col < s->n; col++) {
+			if (col == EW_C_UPDATED_AT)
+				continue;
+			int differs = 1;
+			for (size_t i = 0; i < np && differs; i++)
+				differs = strcmp(cs->rec->v[col], ps[i]->rec->v[col]) != 0;
+			if (!differs)
+				continue;
+			x.f = ew_xrealloc(x.f, (x.nf + 1) * sizeof *x.f);
+			x.f[x.nf++] = (struct ew_hfield){col,
+				ew_xstrdup(ps[0]->rec->v[col]), ew_xstrdup(cs->rec->v[col])};
+		}
+		if (x.nf == 0)
+			return;
+	}
+	ew_hcommit_read(c, &x.c);
+	x.rec = ew_record_dup(cs->rec);
+	h->v = ew_xrealloc(h->v, (h->n + 1) * sizeof *h->v);
+	*orders = ew_xrealloc(*orders, (h->n + 1) * sizeof **orders);
+	(*orders)[h->n] = order;
+	h->v[h->n++] = x;
+}
+
+/* Oldest first: by the author's time, then the later-reached commit first. */
+static struct ew_hentry *sort_v;
+static size_t *sort_orders;
+
+static int
+by_age(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	if (sort_v[i].c.when != sort_v[j].c.when)
+		return sort_v[i].c.when < sort_v[j].c.when ? -1 : 1;
+	return sort_orders[i] > sort_orders[j] ? -1 : sort_orders[i] < sort_orders[j];
+}
+
+static void
+sort_entries(struct ew_hist *h, size_t *orders)
+{
+	size_t *idx = ew_xcalloc(h->n + 1, sizeof *idx);
+	for (size_t i = 0; i < h->n; i++)
+		idx[i] = i;
+	sort_v = h->v;
+	sort_orders = orders;
+	if (h->n > 1)
+		qsort(idx, h->n, sizeof *idx, by_age);
+	struct ew_hentry *v = ew_xcalloc(h->n + 1, sizeof *v);
+	for (size_t i = 0; i < h->n; i++)
+		v[i] = h->v[idx[i]];
+	free(h->v);
+	h->v = v;
+	free(idx);
+}
+
+int
+ew_record_history(struct ew_repo *r, const char *id, struct ew_hist *h,
+	struct ew_err *e)
+{
+	struct walk w = {0};
+	size_t *orders = NULL;
+	git_oid head;
+	git_commit *hc = NULL;
+	git_tree *ht = NULL;
+	int rc = -1;
+
+	memset(h, 0, sizeof *h);
+	if (resolve_id(r, id, &h->id, e) < 0)
+		return -1;
+	w.r = r;
+	w.id = h->id;
+	if (git_reference_name_to_id(&head, r->git, "HEAD") < 0 ||
+	    git_commit_lookup(&hc, r->git, &head) < 0 || git_commit_tree(&ht, hc) < 0) {
+		ew_git_err(e, "cannot read HEAD");
+		goto out;
+	}
+	/* where HEAD has it */
+	struct ew_strv shards = {0};
+	if (ew_repo_head_shards(r, &shards, e) < 0)
+		goto out;
+	struct state *hs = insert(&w, &head);
+	for (size_t i = 0; i < shards.n && !hs->found; i++)
+		if (look_in(&w, ht, shards.v[i], "HEAD", hs, e) < 0) {
+			ew_strv_free(&shards);
+			goto out;
+		}
+	ew_strv_free(&shards);
+	if (!hs->found) {
+		ew_errf(e, "no record %s in HEAD", h->id);
+		goto out;
+	}
+	enqueue(&w, &head);
+	for (size_t q = 0; q < w.nqueue; q++) {
+		git_commit *c = NULL;
+		git_oid cid = w.queue[q];
+		if (git_commit_lookup(&c, r->git, &cid) < 0) {
+			ew_git_err(e, "cannot read a commit");
+			goto out;
+		}
+		size_t np = git_commit_parentcount(c), nfound = 0;
+		const struct state **ps = ew_xcalloc(np + 1, sizeof *ps);
+		int failed = 0;
+		for (size_t i = 0; i < np && !failed; i++) {
+			const git_oid *pid = git_commit_parent_id(c, (unsigned)i);
+			struct state *s = lookup(&w, pid);
+			if (!s) {
+				struct state fresh = {0};
+				/* the table may grow: compute, then insert */
+				const struct state *cs = lookup(&w, &cid);
+				struct state csc = *cs;
+				if (parent_state(&w, c, &csc, pid, &fresh, e) < 0) {
+					failed = 1;
+					break;
+				}
+				s = insert(&w, pid);
+				size_t order = s->order;
+				*s = fresh;
+				s->used = 1;
+				s->order = order;
+				git_oid_cpy(&s->commit, pid);
+				if (s->found)
+					enqueue(&w, pid);
+			}
+		}
+		/* the table is stable now for this commit's entry */
+		const struct state *cs = lookup(&w, &cid);
+		for (size_t i = 0; i < np && !failed; i++) {
+			const struct state *s = lookup(&w, git_commit_parent_id(c, (unsigned)i));
+			if (s && s->found)
+				ps[nfound++] = s;
+		}
+		if (!failed)
+			add_entry(&w, h, c, cs, ps, nfound, cs->order, &orders);
+		free(ps);
+		git_commit_free(c);
+		if (failed)
+			goto out;
+	}
+	sort_entries(h, orders);
+	rc = 0;
+out:
+	free(orders);
+	for (size_t i = 0; i < w.npool; i++)
+		ew_record_free(w.pool[i]);
+	free(w.pool);
+	free(w.slots);
+	free(w.queue);
+	ew_strv_free(&w.paths);
+	git_tree_free(ht);
+	git_commit_free(hc);
+	if (rc < 0)
+		ew_hist_free(h);
+	return rc;
+}
+
+void
+ew_hist_free(struct ew_hist *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		struct ew_hentry *x = &h->v[i];
+		ew_hcommit_free(&x->c);
+		for (size_t j = 0; j < x->nf; j++) {
+			free(x->f[j].old);
+			free(x->f[j].now);
+		}
+		free(x->f);
+		ew_record_free(x->rec);
+	}
+	free(h->v);
+	free(h->id);
+	memset(h, 0, sizeof *h);
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	const struct ew_record *x = *(const struct ew_record *const *)a;
+	const struct ew_record *y = *(const struct ew_record *const *)b;
+	return strcmp(x->v[EW_C_ID], y->v[EW_C_ID]);
+}
+
+static int
+same_record(const struct ew_record *a, const struct ew_record *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* The records of the blob id (a zero id: none) into s, sorted by id. */
+static int
+read_set(struct ew_repo *r, const git_oid *id, const char *path,
+	struct ew_rset *s, struct ew_err *e)
+{
+	git_blob *blob = NULL;
+
+	if (git_oid_is_zero(id))
+		return 0;
+	if (git_blob_lookup(&blob, r->git, id) < 0)
+		return ew_git_err(e, path);
+	int rc = ew_rset_parse(s, git_blob_rawcontent(blob),
+		(size_t)git_blob_rawsize(blob), path, &r->schema, e);
+	git_blob_free(blob);
+	if (rc == 0 && s->n > 1)
+		qsort(s->v, s->n, sizeof *s->v, by_id);
+	return rc;
+}
+
+int
+ew_commit_touched(struct ew_repo *r, git_commit *c, struct ew_strv *ids,
+	int *alerts, struct ew_err *e)
+{
+	git_commit *p = NULL;
+	git_tree *pt = NULL, *ct = NULL;
+	git_diff *diff = NULL;
+	int rc = -1;
+
+	*alerts = 0;
+	if ((git_commit_parentcount(c) > 0 && (git_commit_parent(&p, c, 0) < 0 ||
+	    git_commit_tree(&pt, p) < 0)) || git_commit_tree(&ct, c) < 0 ||
+	    git_diff_tree_to_tree(&diff, r->git, pt, ct, NULL) < 0) {
+		ew_git_err(e, "cannot compare a commit with its parent");
+		goto out;
+	}
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *path = d->new_file.path;
+		if (strcmp(path, "alerts.csv") == 0 || strcmp(d->old_file.path, "alerts.csv") == 0)
+			*alerts = 1;
+		if (!ew_is_shard_path(path) && !ew_is_shard_path(d->old_file.path))
+			continue;
+		struct ew_rset a = {0}, b = {0};
+		if (read_set(r, &d->old_file.id, d->old_file.path, &a, e) < 0 ||
+		    read_set(r, &d->new_file.id, path, &b, e) < 0) {
+			ew_rset_free(&a);
+			ew_rset_free(&b);
+			goto out;
+		}
+		size_t x = 0, y = 0;
+		while (x < a.n || y < b.n) {
+			int cmp = x == a.n ? 1 : y == b.n ? -1
+				: strcmp(a.v[x]->v[EW_C_ID], b.v[y]->v[EW_C_ID]);
+			if (cmp < 0) {
+				ew_strv_push(ids, ew_xstrdup(a.v[x++]->v[EW_C_ID]));
+			} else if (cmp > 0) {
+				ew_strv_push(ids, ew_xstrdup(b.v[y++]->v[EW_C_ID]));
+			} else {
+				if (!same_record(a.v[x], b.v[y]))
+					ew_strv_push(ids, ew_xstrdup(a.v[x]->v[EW_C_ID]));
+				x++;
+				y++;
+			}
+		}
+		ew_rset_free(&a);
+		ew_rset_free(&b);
+	}
+	ew_strv_sort_unique(ids);
+	rc = 0;
+out:
+	git_diff_free(diff);
+	git_tree_free(ct);
+	git_tree_free(pt);
+	git_commit_free(p);
+	return rc;
+}

@@ -1,0 +1,248 @@
+/* sign.c - signing and checking commit signatures; see sign.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "run.h"
+#include "sign.h"
+#include "util.h"
+
+/* path with a leading "~/" replaced by $HOME. */
+static char *
+expand_home(const char *path)
+{
+	const char *home = getenv("HOME");
+	if (strncmp(path, "~/", 2) == 0 && home && *home)
+		return ew_xasprintf("%s/%s", home, path + 2);
+	return ew_xstrdup(path);
+}
+
+int
+ew_signer_setup(struct ew_signer *s, const char *key, const char *format,
+	struct ew_err *e)
+{
+	struct stat st;
+
+	memset(s, 0, sizeof *s);
+	if (!key || !*key)
+		return 0;
+	if (format && strcmp(format, "ssh") == 0) {
+		s->format = EW_SIG_SSH;
+	} else if (format && (strcmp(format, "openpgp") == 0 ||
+		strcmp(format, "gpg") == 0)) {
+		s->format = EW_SIG_OPENPGP;
+	} else if (format && *format) {
+		return ew_errf(e, "sign.format is '%s'; it must be 'ssh' or 'openpgp'", format);
+	} else {
+		char *path = expand_home(key);
+		int file = strncmp(key, "~/", 2) == 0 || key[0] == '/' ||
+			strncmp(key, "./", 2) == 0 || stat(path, &st) == 0;
+		free(path);
+		s->format = file ? EW_SIG_SSH : EW_SIG_OPENPGP;
+	}
+	s->key = s->format == EW_SIG_SSH ? expand_home(key) : ew_xstrdup(key);
+	return 0;
+}
+
+void
+ew_signer_free(struct ew_signer *s)
+{
+	free(s->key);
+	memset(s, 0, sizeof *s);
+}
+
+/* The first line of a program's stderr with text, for a message. */
+static char *
+first_line(const struct ew_buf *err)
+{
+	struct ew_buf clean = {0};
+	char *line = NULL;
+
+	if (err->s)
+		ew_strip_controls(&clean, err->s, err->len);
+	for (char *p = clean.s; p && *p && !line;) {
+		char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n && strncmp(p, "Signing ", 8) != 0 && strncmp(p, "[GNUPG:]", 8) != 0)
+			line = ew_xstrndup(p, n);
+		p = nl ? nl + 1 : p + n;
+	}
+	ew_buf_free(&clean);
+	return line ? line : ew_xstrdup("no message");
+}
+
+int
+ew_sign(const struct ew_signer *s, const char *data, size_t len, char **sig,
+	struct ew_err *e)
+{
+	struct ew_buf out = {0}, err = {0};
+	int status, rc = -1;
+	const char *ssh[] = {"ssh-keygen", "-Y", "sign", "-n", "git", "-f",
+		s->key, NULL};
+	const char *gpg[] = {"gpg", "--status-fd=2", "-bsau", s->key, NULL};
+	const char *const *argv = s->format == EW_SIG_SSH ? ssh : gpg;
+	const char *begin = s->format == EW_SIG_SSH
+		? "-----BEGIN SSH SIGNATURE-----" : "-----BEGIN PGP SIGNATURE-----";
+
+	*sig = NULL;
+	if (ew_run(argv, NULL, data, len, &out, &err, &status, e) < 0)
+		goto out;
+	if (status == 127) {
+		ew_errf(e, "cannot sign: %s not found; install it (Debian package %s)",
+			argv[0], s->format == EW_SIG_SSH ? "openssh-client" : "gpg");
+	} else if (status != 0 || !out.s || strncmp(out.s, begin, strlen(begin)) != 0 ||
+		(s->format == EW_SIG_OPENPGP && (!err.s || !strstr(err.s, "[GNUPG:] SIG_CREATED ")))) {
+		char *why = first_line(&err);
+		ew_errf(e, "cannot sign with %s key '%s': %s (check sign.key in ew.conf or .git/config)",
+			s->format == EW_SIG_SSH ? "ssh" : "GnuPG", s->key, why);
+		free(why);
+	} else {
+		*sig = ew_buf_detach(&out);
+		rc = 0;
+	}
+out:
+	ew_buf_free(&out);
+	ew_buf_free(&err);
+	return rc;
+}
+
+/* Writes sig into a new temporary file; its name goes to *path. */
+static int
+sig_file(const char *sig, char **path, struct ew_err *e)
+{
+	const char *tmp = getenv("TMPDIR");
+	*path = ew_xasprintf("%s/ew-sig-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	int fd = mkstemp(*path);
+	if (fd < 0) {
+		int err = errno;
+		free(*path);
+		*path = NULL;
+		return ew_errf(e, "cannot write a temporary file: %s", strerror(err));
+	}
+	size_t len = strlen(sig), done = 0;
+	while (done < len) {
+		ssize_t w = write(fd, sig + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			int err = errno;
+			close(fd);
+			unlink(*path);
+			free(*path);
+			*path = NULL;
+			return ew_errf(e, "cannot write a temporary file: %s", strerror(err));
+		}
+		done += (size_t)w;
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+check_ssh(const char *data, size_t len, const char *file,
+	const char *allowed, char **signer, char **problem, struct ew_err *e)
+{
+	struct ew_buf out = {0}, err = {0};
+	int status, rc = -1;
+
+	if (!allowed) {
+		*problem = ew_xstrdup("an ssh signature, and no allowed-signers file to check it against");
+		return 0;
+	}
+	const char *find[] = {"ssh-keygen", "-Y", "find-principals", "-f", allowed,
+		"-s", file, NULL};
+	if (ew_run(find, NULL, NULL, 0, &out, &err, &status, e) < 0)
+		goto out;
+	if (status == 127) {
+		ew_errf(e, "cannot check signatures: ssh-keygen not found; install it (Debian package openssh-client)");
+		goto out;
+	}
+	char *nl = out.s ? strchr(out.s, '\n') : NULL;
+	if (nl)
+		*nl = '\0';
+	if (status != 0 || !out.s || !*out.s) {
+		*problem = ew_xstrdup("signed by a key that is not in the allowed signers");
+		rc = 0;
+		goto out;
+	}
+	char *principal = ew_xstrdup(out.s);
+	ew_buf_reset(&out);
+	ew_buf_reset(&err);
+	const char *verify[] = {"ssh-keygen", "-Y", "verify", "-f", allowed,
+		"-I", principal, "-n", "git", "-s", file, NULL};
+	if (ew_run(verify, NULL, data, len, &out, &err, &status, e) < 0) {
+		free(principal);
+		goto out;
+	}
+	if (status == 0) {
+		*signer = principal;
+	} else {
+		free(principal);
+		char *why = first_line(&err);
+		*problem = ew_xasprintf("bad signature: %s", why);
+		free(why);
+	}
+	rc = 0;
+out:
+	ew_buf_free(&out);
+	ew_buf_free(&err);
+	return rc;
+}
+
+static int
+check_openpgp(const char *data, size_t len, const char *file, char **signer,
+	char **problem, struct ew_err *e)
+{
+	struct ew_buf out = {0}, err = {0};
+	int status;
+	const char *argv[] = {"gpg", "--batch", "--no-tty", "--status-fd=1",
+		"--verify", file, "-", NULL};
+
+	if (ew_run(argv, NULL, data, len, &out, &err, &status, e) < 0)
+		return -1;
+	if (status == 127) {
+		ew_buf_free(&out);
+		ew_buf_free(&err);
+		return ew_errf(e, "cannot check signatures: gpg not found; install it (Debian package gpg)");
+	}
+	const char *good = out.s ? strstr(out.s, "[GNUPG:] GOODSIG ") : NULL;
+	const char *valid = out.s ? strstr(out.s, "[GNUPG:] VALIDSIG ") : NULL;
+	if (status == 0 && good && valid) {
+		valid += strlen("[GNUPG:] VALIDSIG ");
+		*signer = ew_xstrndup(valid, strcspn(valid, " \n"));
+	} else if (out.s && strstr(out.s, "[GNUPG:] NO_PUBKEY ")) {
+		*problem = ew_xstrdup("signed by an OpenPGP key that is not in GnuPG's keyring");
+	} else {
+		*problem = ew_xstrdup("bad OpenPGP signature");
+	}
+	ew_buf_free(&out);
+	ew_buf_free(&err);
+	return 0;
+}
+
+int
+ew_sig_check(const char *data, size_t len, const char *sig,
+	const char *allowed_signers, char **signer, char **problem,
+	struct ew_err *e)
+{
+	char *file = NULL;
+	int rc;
+
+	*signer = *problem = NULL;
+	int ssh = strncmp(sig, "-----BEGIN SSH SIGNATURE-----", 29) == 0;
+	int pgp = strncmp(sig, "-----BEGIN PGP SIGNATURE-----", 29) == 0;
+	if (!ssh && !pgp) {
+		*problem = ew_xstrdup("a signature of an unknown kind");
+		return 0;
+	}
+	if (sig_file(sig, &file, e) < 0)
+		return -1;
+	rc = ssh ? check_ssh(data, len, file, allowed_signers, signer, problem, e)
+		: check_openpgp(data, len, file, signer, problem, e);
+	unlink(file);
+	free(file);
+	return rc;
+}
