@@ -204,14 +204,20 @@ log_records(struct ew_repo *repo, const struct opts *o, struct ew_err *e)
 	int table = o->fmt == EW_FMT_TABLE;
 	struct ew_out out;
 	unsigned long shown = 0;
-	int rc = -1;
 
+	/* every id is looked up before anything is printed */
+	struct ew_hist *hs = ew_xcalloc(o->nids, sizeof *hs);
+	for (size_t k = 0; k < o->nids; k++)
+		if (ew_record_history(repo, o->ids[k], &hs[k], e) < 0) {
+			for (size_t i = 0; i < k; i++)
+				ew_hist_free(&hs[i]);
+			free(hs);
+			return -1;
+		}
 	ew_out_begin(&out, o->fmt, stdout, table ? tnames : names, NULL,
 		table ? 8 : 9);
 	for (size_t k = 0; k < o->nids; k++) {
-		struct ew_hist h;
-		if (ew_record_history(repo, o->ids[k], &h, e) < 0)
-			goto out;
+		struct ew_hist h = hs[k];
 		for (size_t j = 0; j < h.n; j++) {
 			const struct ew_hentry *x = &h.v[o->reverse ? h.n - 1 - j : j];
 			if (!wanted(o, &x->c))
@@ -241,12 +247,11 @@ log_records(struct ew_repo *repo, const struct opts *o, struct ew_err *e)
 			}
 			shown++;
 		}
-		ew_hist_free(&h);
+		ew_hist_free(&hs[k]);
 	}
-	rc = shown > 0;
-out:
+	free(hs);
 	ew_out_end(&out);
-	return rc;
+	return shown > 0;
 }
 
 /* The start of the day of a --since bound and the end of an --until one. */

@@ -150,6 +150,7 @@ main(void)
 	test_record();
 	test_alert();
 	test_merge();
+	test_run();
 	printf("1..%d\n", count);
 	if (failed)
 		printf("# %d of %d checks failed\n", failed, count);

@@ -44,5 +44,6 @@ void test_date(void);
 void test_record(void);
 void test_alert(void);
 void test_merge(void);
+void test_run(void);
 
 #endif
