@@ -31,9 +31,10 @@ UNITSRC  = tests/unit/unit.c tests/unit/test-util.c tests/unit/test-csv.c \
            tests/unit/test-alert.c tests/unit/test-merge.c \
            tests/unit/test-run.c
 MAN1     = man/ew-init.1 man/ew-add.1 man/ew-update.1 man/ew-list.1 \
-           man/ew-alert.1 man/ew-merge.1 man/ew-sync.1 man/ew-clone.1
+           man/ew-alert.1 man/ew-merge.1 man/ew-sync.1 man/ew-clone.1 \
+           man/ew-log.1 man/ew-verify.1
 MAN5     = man/ew-data.5 man/ew-rules.5
-MAN7     = man/ew.7
+MAN7     = man/ew.7 man/ew-audit.7
 SHARE    = share/ew/ew.conf share/ew/places.csv share/ew/categories.csv \
            share/ew/rules.conf
 NOTIFIERS = share/ew/notifiers/mail share/ew/notifiers/webhook
@@ -120,6 +121,7 @@ bench: deps all
 	bash bench/run.sh
 	bash bench/alert.sh
 	bash bench/sync.sh
+	bash bench/audit.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -137,7 +139,7 @@ uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
 	for m in $(MAN1); do rm -f $(DESTDIR)$(MANDIR)/man1/$${m#man/}; done
 	for m in $(MAN5); do rm -f $(DESTDIR)$(MANDIR)/man5/$${m#man/}; done
-	rm -f $(DESTDIR)$(MANDIR)/man7/ew.7
+	for m in $(MAN7); do rm -f $(DESTDIR)$(MANDIR)/man7/$${m#man/}; done
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:

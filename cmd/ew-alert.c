@@ -19,7 +19,7 @@ static const char usage_text[] =
 	"                [--format csv|tsv|json|table] [--json] [-]\n"
 	"       ew-alert [-C DIR] --dry-run --at REV|DATE [--now TIME] [--rules FILE]\n"
 	"                [--format csv|tsv|json|table] [--json]\n"
-	"       ew-alert [-C DIR] [--now TIME] [--rules FILE] --nagios\n"
+	"       ew-alert [-C DIR] [--now TIME] [--rules FILE] [--at REV|DATE] --nagios\n"
 	"       ew-alert [-C DIR] [--now TIME] ack ID [--note TEXT] [--author WHO]\n"
 	"       ew-alert [-C DIR] [--now TIME] resolve ID [--note TEXT] [--author WHO]\n"
 	"       ew-alert [-C DIR] [--now TIME] silence RULE[:GROUP] --for DURATION\n"

@@ -153,15 +153,15 @@ log_repo(struct ew_repo *repo, const struct opts *o, struct ew_err *e)
 			git_commit_free(c);
 			continue;
 		}
-		if (touched(repo, c, &h, &ids, &count, e) < 0) {
-			ew_hcommit_free(&h);
-			git_commit_free(c);
-			goto out;
-		}
-		char when[21], hex[GIT_OID_HEXSZ + 1], n[32];
+		char when[21], hex[GIT_OID_HEXSZ + 1], n[32] = "";
 		ew_time_format(h.when, when);
 		git_oid_tostr(hex, table ? 13 : sizeof hex, &id);
-		snprintf(n, sizeof n, "%zu", count);
+		/* a commit whose shards do not parse is still listed, uncounted */
+		struct ew_err te = {{0}};
+		if (touched(repo, c, &h, &ids, &count, &te) < 0)
+			ew_warn("commit %.12s: records not counted: %s", hex, te.msg);
+		else
+			snprintf(n, sizeof n, "%zu", count);
 		struct ew_buf list = {0};
 		for (size_t i = 0; i < ids.n; i++) {
 			if (i)
@@ -225,8 +225,10 @@ log_records(struct ew_repo *repo, const struct opts *o, struct ew_err *e)
 			char when[21], hex[GIT_OID_HEXSZ + 1];
 			ew_time_format(x->c.when, when);
 			git_oid_tostr(hex, table ? 13 : sizeof hex, &x->c.id);
-			const char *action = x->added && strcmp(x->c.action, "add") != 0
-				? "add" : x->c.action;
+			/* ew's own commits that add a record say add; a hand edit or a
+			   merge that added it says so */
+			const char *action = x->added && strcmp(x->c.action, "hand-edit") != 0 &&
+				strcmp(x->c.action, "merge") != 0 ? "add" : x->c.action;
 			size_t rows = x->nf ? x->nf : 1;
 			for (size_t f = 0; f < rows; f++) {
 				const char *field = x->nf ? repo->schema.cols[x->f[f].col].name : "";

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alert.h"
 #include "cli.h"
@@ -379,20 +380,26 @@ read_object(struct verify *vf, git_odb *odb, const git_oid *id,
 
 static void
 walk_tree(struct verify *vf, git_odb *odb, struct oidset *seen,
-	const git_oid *id, const char *in)
+	const git_oid *id, const char *in, const char *dir)
 {
 	git_tree *tree = NULL;
+	char *what = *dir ? ew_xasprintf("%s:%s", in, dir) : ew_xasprintf("%s", in);
+	int bad = !oidset_add(seen, id) || read_object(vf, odb, id, "tree", what) < 0;
 
-	if (!oidset_add(seen, id) || read_object(vf, odb, id, "tree of commit", in) < 0)
+	free(what);
+	if (bad)
 		return;
 	if (git_tree_lookup(&tree, vf->repo->git, id) < 0)
 		return;
 	for (size_t i = 0; i < git_tree_entrycount(tree); i++) {
 		const git_tree_entry *t = git_tree_entry_byindex(tree, i);
 		const git_oid *eid = git_tree_entry_id(t);
-		char *where = ew_xasprintf("%s:%s", in, git_tree_entry_name(t));
+		char *path = ew_xasprintf("%s%s", dir, git_tree_entry_name(t));
+		char *where = ew_xasprintf("%s:%s", in, path);
 		if (git_tree_entry_type(t) == GIT_OBJECT_TREE) {
-			walk_tree(vf, odb, seen, eid, in);
+			char *sub = ew_xasprintf("%s/", path);
+			walk_tree(vf, odb, seen, eid, in, sub);
+			free(sub);
 		} else if (git_tree_entry_type(t) == GIT_OBJECT_BLOB && oidset_add(seen, eid)) {
 			if (!vf->o->quick) {
 				read_object(vf, odb, eid, "file", where);
@@ -404,6 +411,7 @@ walk_tree(struct verify *vf, git_odb *odb, struct oidset *seen,
 			}
 		}
 		free(where);
+		free(path);
 	}
 	git_tree_free(tree);
 }
@@ -437,7 +445,7 @@ check_objects(struct verify *vf, struct ew_err *e)
 		char *in = short_id(&id);
 		if (read_object(vf, odb, &id, "commit", in) == 0 &&
 		    git_commit_lookup(&c, vf->repo->git, &id) == 0)
-			walk_tree(vf, odb, &seen, git_commit_tree_id(c), in);
+			walk_tree(vf, odb, &seen, git_commit_tree_id(c), in, "");
 		git_commit_free(c);
 		free(in);
 	}
@@ -703,7 +711,12 @@ check_signatures(struct verify *vf, struct ew_err *e)
 			problem(vf, "signatures", where, ew_xstrdup("the signature cannot be read"));
 		} else {
 			char *signer = NULL, *why = NULL;
-			if (ew_sig_check(data.ptr, data.size, sig.ptr, allowed, &signer, &why, e) < 0) {
+			git_commit *c = NULL;
+			time_t when = time(NULL);
+			if (git_commit_lookup(&c, vf->repo->git, &id) == 0)
+				when = (time_t)git_commit_time(c);
+			git_commit_free(c);
+			if (ew_sig_check(data.ptr, data.size, sig.ptr, allowed, when, &signer, &why, e) < 0) {
 				free(where);
 				git_buf_dispose(&sig);
 				git_buf_dispose(&data);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "run.h"
@@ -54,20 +55,25 @@ ew_signer_free(struct ew_signer *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* The first line of a program's stderr with text, for a message. */
+/*
+ * The last line of a program's stderr with text (the error, after any
+ * notes), for a message.
+ */
 static char *
-first_line(const struct ew_buf *err)
+last_line(const struct ew_buf *err)
 {
 	struct ew_buf clean = {0};
 	char *line = NULL;
 
 	if (err->s)
 		ew_strip_controls(&clean, err->s, err->len);
-	for (char *p = clean.s; p && *p && !line;) {
+	for (char *p = clean.s; p && *p;) {
 		char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		if (n && strncmp(p, "Signing ", 8) != 0 && strncmp(p, "[GNUPG:]", 8) != 0)
+		if (n && strncmp(p, "Signing ", 8) != 0 && strncmp(p, "[GNUPG:]", 8) != 0) {
+			free(line);
 			line = ew_xstrndup(p, n);
+		}
 		p = nl ? nl + 1 : p + n;
 	}
 	ew_buf_free(&clean);
@@ -95,7 +101,7 @@ ew_sign(const struct ew_signer *s, const char *data, size_t len, char **sig,
 			argv[0], s->format == EW_SIG_SSH ? "openssh-client" : "gpg");
 	} else if (status != 0 || !out.s || strncmp(out.s, begin, strlen(begin)) != 0 ||
 		(s->format == EW_SIG_OPENPGP && (!err.s || !strstr(err.s, "[GNUPG:] SIG_CREATED ")))) {
-		char *why = first_line(&err);
+		char *why = last_line(&err);
 		ew_errf(e, "cannot sign with %s key '%s': %s (check sign.key in ew.conf or .git/config)",
 			s->format == EW_SIG_SSH ? "ssh" : "GnuPG", s->key, why);
 		free(why);
@@ -143,17 +149,24 @@ sig_file(const char *sig, char **path, struct ew_err *e)
 
 static int
 check_ssh(const char *data, size_t len, const char *file,
-	const char *allowed, char **signer, char **problem, struct ew_err *e)
+	const char *allowed, time_t when, char **signer, char **problem,
+	struct ew_err *e)
 {
 	struct ew_buf out = {0}, err = {0};
 	int status, rc = -1;
+	char at[64];
+	struct tm tm;
+
+	/* the keys' validity in allowed signers is taken at the commit's time */
+	gmtime_r(&when, &tm);
+	strftime(at, sizeof at, "-Overify-time=%Y%m%d%H%M%SZ", &tm);
 
 	if (!allowed) {
 		*problem = ew_xstrdup("an ssh signature, and no allowed-signers file to check it against");
 		return 0;
 	}
 	const char *find[] = {"ssh-keygen", "-Y", "find-principals", "-f", allowed,
-		"-s", file, NULL};
+		"-s", file, at, NULL};
 	if (ew_run(find, NULL, NULL, 0, &out, &err, &status, e) < 0)
 		goto out;
 	if (status == 127) {
@@ -172,7 +185,7 @@ check_ssh(const char *data, size_t len, const char *file,
 	ew_buf_reset(&out);
 	ew_buf_reset(&err);
 	const char *verify[] = {"ssh-keygen", "-Y", "verify", "-f", allowed,
-		"-I", principal, "-n", "git", "-s", file, NULL};
+		"-I", principal, "-n", "git", "-s", file, at, NULL};
 	if (ew_run(verify, NULL, data, len, &out, &err, &status, e) < 0) {
 		free(principal);
 		goto out;
@@ -181,7 +194,7 @@ check_ssh(const char *data, size_t len, const char *file,
 		*signer = principal;
 	} else {
 		free(principal);
-		char *why = first_line(&err);
+		char *why = last_line(&err);
 		*problem = ew_xasprintf("bad signature: %s", why);
 		free(why);
 	}
@@ -225,7 +238,7 @@ check_openpgp(const char *data, size_t len, const char *file, char **signer,
 
 int
 ew_sig_check(const char *data, size_t len, const char *sig,
-	const char *allowed_signers, char **signer, char **problem,
+	const char *allowed_signers, time_t when, char **signer, char **problem,
 	struct ew_err *e)
 {
 	char *file = NULL;
@@ -240,7 +253,7 @@ ew_sig_check(const char *data, size_t len, const char *sig,
 	}
 	if (sig_file(sig, &file, e) < 0)
 		return -1;
-	rc = ssh ? check_ssh(data, len, file, allowed_signers, signer, problem, e)
+	rc = ssh ? check_ssh(data, len, file, allowed_signers, when, signer, problem, e)
 		: check_openpgp(data, len, file, signer, problem, e);
 	unlink(file);
 	free(file);

@@ -6,6 +6,7 @@
 #define EW_SIGN_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "err.h"
 
@@ -35,14 +36,15 @@ int ew_sign(const struct ew_signer *s, const char *data, size_t len,
 
 /*
  * Checks sig over data. ssh signatures are checked against the
- * allowed-signers file (as git's gpg.ssh.allowedSignersFile), OpenPGP
+ * allowed-signers file (as git's gpg.ssh.allowedSignersFile), with the
+ * keys' valid-after and valid-before taken at time when (the commit's), OpenPGP
  * signatures against GnuPG's keyring. Returns 0 with *problem NULL and
  * *signer the principal or key when the signature is good, 0 with
  * *problem saying why when it is not, -1 when the check could not run.
  * The caller frees *signer and *problem.
  */
 int ew_sig_check(const char *data, size_t len, const char *sig,
-	const char *allowed_signers, char **signer, char **problem,
+	const char *allowed_signers, time_t when, char **signer, char **problem,
 	struct ew_err *e);
 
 #endif

@@ -597,12 +597,22 @@ ew_strv_sort_unique(struct ew_strv *sv)
 void
 ew_trailers(const char *msg, const char *key, struct ew_strv *out)
 {
-	size_t kl = strlen(key);
-	for (const char *p = msg; p && *p;) {
+	size_t kl = strlen(key), len = strlen(msg);
+
+	/* the trailers are the last paragraph, as git interpret-trailers has it */
+	while (len && msg[len - 1] == '\n')
+		len--;
+	const char *start = msg;
+	for (size_t i = 0; i + 1 < len; i++)
+		if (msg[i] == '\n' && msg[i + 1] == '\n')
+			start = msg + i + 2;
+	char *block = ew_xstrndup(start, len - (size_t)(start - msg));
+	for (const char *p = block; p && *p;) {
 		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		if (len > kl + 2 && strncmp(p, key, kl) == 0 && p[kl] == ':' && p[kl + 1] == ' ')
-			ew_strv_push(out, ew_xstrndup(p + kl + 2, len - kl - 2));
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n > kl + 2 && strncmp(p, key, kl) == 0 && p[kl] == ':' && p[kl + 1] == ' ')
+			ew_strv_push(out, ew_xstrndup(p + kl + 2, n - kl - 2));
 		p = nl ? nl + 1 : NULL;
 	}
+	free(block);
 }

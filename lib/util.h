@@ -49,7 +49,10 @@ void ew_strv_sort_unique(struct ew_strv *sv);
 /* Orders two char * (qsort and bsearch over arrays of strings). */
 int ew_str_cmp(const void *a, const void *b);
 
-/* The values of the lines "KEY: value" of a commit message, in order. */
+/*
+ * The values of the trailer lines "KEY: value" of a commit message (its
+ * last paragraph), in order.
+ */
 void ew_trailers(const char *msg, const char *key, struct ew_strv *out);
 
 /* 1 when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */

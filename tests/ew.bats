@@ -3,7 +3,7 @@
 
 load helpers
 
-PROGRAMS=(ew ew-init ew-add ew-update ew-list ew-alert ew-merge ew-sync ew-clone)
+PROGRAMS=(ew ew-init ew-add ew-update ew-list ew-alert ew-merge ew-sync ew-clone ew-log ew-verify)
 
 # usage_re PROG: how a usage line for PROG starts ("ew-add …" or "ew add …").
 usage_re() {

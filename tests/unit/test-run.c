@@ -80,13 +80,13 @@ test_signer(void)
 	UNIT_CHECK(ew_signer_setup(&s, "/etc/key", "x509", &e) < 0 &&
 		strstr(e.msg, "'ssh' or 'openpgp'"), "ew_signer_setup: an unknown format is an error that says the choices");
 	char *signer = NULL, *problem = NULL;
-	UNIT_CHECK(ew_sig_check("data", 4, "not a signature", NULL, &signer, &problem, &e) == 0 &&
+	UNIT_CHECK(ew_sig_check("data", 4, "not a signature", NULL, 0, &signer, &problem, &e) == 0 &&
 		!signer && problem && strstr(problem, "unknown kind"),
 		"ew_sig_check: text that is no signature is a problem, not a crash");
 	free(problem);
 	problem = NULL;
 	UNIT_CHECK(ew_sig_check("data", 4, "-----BEGIN SSH SIGNATURE-----\nx\n-----END SSH SIGNATURE-----\n",
-		NULL, &signer, &problem, &e) == 0 && problem && strstr(problem, "allowed-signers"),
+		NULL, 0, &signer, &problem, &e) == 0 && problem && strstr(problem, "allowed-signers"),
 		"ew_sig_check: an ssh signature without allowed signers cannot be good");
 	free(problem);
 }
