@@ -44,7 +44,7 @@ usage_re() {
 }
 
 @test "ew: the usage line matches the man page SYNOPSIS" {
-	for p in ew-add ew-list ew-update ew-alert ew-merge ew-sync; do
+	for p in ew-add ew-list ew-update ew-alert ew-merge ew-sync ew-log ew-verify; do
 		[[ -f $EW_PROJECT_DIR/man/$p.1 ]] || continue
 		run -0 "$p" --help
 		assert_output --partial "$p [-C DIR]"
