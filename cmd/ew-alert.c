@@ -126,6 +126,19 @@ resolve_at(struct ew_repo *repo, const struct opts *o, git_oid *at,
 	return 0;
 }
 
+/* Cuts from msg a note that starts with said and runs to its ')'. */
+static void
+unname(char *msg, const char *said)
+{
+	char *at = strstr(msg, said);
+	if (!at)
+		return;
+	char *close = strchr(at, ')');
+	if (!close)
+		return;
+	memmove(at, close + 1, strlen(close + 1) + 1);
+}
+
 /* rules.conf as the commit at has it, loaded through a temporary file. */
 static int
 rules_at(struct ew_repo *repo, const git_oid *at, const char *spec,
@@ -160,6 +173,12 @@ rules_at(struct ew_repo *repo, const git_oid *at, const char *spec,
 	label = ew_xasprintf("%s:rules.conf", spec);
 	rc = ew_rules_load(rs, path, label, schema, problems, e);
 	unlink(path);
+	/* git's parser names the file it read: the temporary one */
+	char *said = ew_xasprintf(" (in %s:", path);
+	unname(e->msg, said);
+	for (size_t i = 0; i < problems->n; i++)
+		unname(problems->v[i], said);
+	free(said);
 out:
 	free(buf);
 	free(path);

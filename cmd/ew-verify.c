@@ -115,6 +115,70 @@ by_idpos(const void *a, const void *b)
 }
 
 /*
+ * Reads a shard that does not parse as a whole one row at a time: rows
+ * end at newlines outside quotes, each is read under the header, and each
+ * that fails is a problem at its own line. Returns -1 when the header
+ * itself is the problem.
+ */
+static int
+parse_rows(struct verify *vf, const char *path, const char *buf, size_t len,
+	struct ew_record ***recs, size_t *n)
+{
+	const struct ew_schema *schema = &vf->repo->schema;
+	const char *nl = memchr(buf, '\n', len);
+	struct ew_err pe = {{0}};
+	struct ew_record *rec = NULL;
+
+	if (!nl)
+		return -1;
+	size_t hlen = (size_t)(nl - buf) + 1;
+	/* the header alone must read */
+	struct ew_input *in = ew_input_open_mem(buf, hlen, path, schema);
+	int got = ew_input_next(in, &rec, &pe);
+	ew_input_close(in);
+	if (got < 0)
+		return -1;
+	unsigned long line = 2;
+	for (const char *p = buf + hlen, *end = buf + len; p < end;) {
+		const char *q = p;
+		unsigned long lines = 1;
+		int quoted = 0;
+		while (q < end && (quoted || *q != '\n')) {
+			if (*q == '"')
+				quoted = !quoted;
+			lines += *q == '\n';
+			q++;
+		}
+		struct ew_buf one = {0};
+		ew_buf_add(&one, buf, hlen);
+		ew_buf_add(&one, p, (size_t)(q - p));
+		ew_buf_addc(&one, '\n');
+		in = ew_input_open_mem(one.s, one.len, path, schema);
+		rec = NULL;
+		pe.msg[0] = '\0';
+		got = ew_input_next(in, &rec, &pe);
+		ew_input_close(in);
+		ew_buf_free(&one);
+		char *where = ew_xasprintf("%s:%lu", path, line);
+		if (got > 0) {
+			rec->line = line;
+			*recs = ew_xrealloc(*recs, (*n + 1) * sizeof **recs);
+			(*recs)[(*n)++] = rec;
+		} else if (got < 0) {
+			/* the message says "PATH:2: what"; the row is at line */
+			size_t pl = strlen(path);
+			const char *what = strncmp(pe.msg, path, pl) == 0 && pe.msg[pl] == ':'
+				? strstr(pe.msg + pl + 1, ": ") : NULL;
+			problem(vf, "files", ew_xstrdup(where), ew_xstrdup(what ? what + 2 : pe.msg));
+		}
+		free(where);
+		line += lines;
+		p = q < end ? q + 1 : q;
+	}
+	return 0;
+}
+
+/*
  * The shards of HEAD: each parses, each record passes the schema, sits in
  * the shard of its month, in order, in the bytes ew writes; ids are
  * unique across shards. The ids go to ids (sorted) for the alert check.
@@ -128,10 +192,11 @@ check_shards(struct verify *vf, struct ew_strv *ids, struct ew_err *e)
 	size_t npos = 0;
 	struct ew_check check = {0};
 
-	if (ew_repo_head_shards(r, &shards, e) < 0 || ew_check_init(&check, r, e) < 0) {
-		ew_strv_free(&shards);
+	if (ew_check_init(&check, r, e) < 0)
 		return -1;
-	}
+	struct ew_err re = {{0}};
+	if (ew_repo_head_shards(r, &shards, &re) < 0)
+		problem(vf, "files", ew_xstrdup("reports"), ew_xasprintf("cannot be read: %s", re.msg));
 	ran(vf, "files");
 	ran(vf, "shards");
 	ran(vf, "ids");
@@ -139,8 +204,11 @@ check_shards(struct verify *vf, struct ew_strv *ids, struct ew_err *e)
 		const char *path = shards.v[i];
 		char *buf = NULL;
 		size_t len = 0;
-		if (ew_repo_read_head(r, path, &buf, &len, e) < 0)
-			goto fail;
+		if (ew_repo_read_head(r, path, &buf, &len, &re) < 0) {
+			/* a damaged object: the objects check says which */
+			problem(vf, "files", ew_xstrdup(path), ew_xasprintf("cannot be read: %s", re.msg));
+			continue;
+		}
 		struct ew_input *in = ew_input_open_mem(buf, len, path, &r->schema);
 		struct ew_record **recs = NULL;
 		struct ew_record *rec;
@@ -152,8 +220,14 @@ check_shards(struct verify *vf, struct ew_strv *ids, struct ew_err *e)
 			recs[n++] = rec;
 		}
 		ew_input_close(in);
-		if (got < 0)
-			problem_msg(vf, "files", path, pe.msg);
+		if (got < 0) {
+			/* again row by row, so that one bad row hides no other */
+			for (size_t k = 0; k < n; k++)
+				ew_record_free(recs[k]);
+			n = 0;
+			if (parse_rows(vf, path, buf, len, &recs, &n) < 0)
+				problem_msg(vf, "files", path, pe.msg);
+		}
 		int sorted = 1, wrong = 0;
 		for (size_t k = 0; k < n; k++) {
 			char *where = ew_xasprintf("%s:%lu", path, recs[k]->line);
@@ -213,17 +287,11 @@ check_shards(struct verify *vf, struct ew_strv *ids, struct ew_err *e)
 	free(pos);
 	ew_strv_free(&shards);
 	return 0;
-fail:
-	for (size_t k = 0; k < npos; k++)
-		free(pos[k].id);
-	free(pos);
-	ew_strv_free(&shards);
-	return -1;
 }
 
 /* rules.conf parses; alerts.csv parses and names rules and records that exist. */
 static int
-check_alerts(struct verify *vf, const struct ew_strv *ids, struct ew_err *e)
+check_alerts(struct verify *vf, const struct ew_strv *ids)
 {
 	struct ew_repo *r = vf->repo;
 	struct ew_rules rs = {0};
@@ -239,8 +307,11 @@ check_alerts(struct verify *vf, const struct ew_strv *ids, struct ew_err *e)
 		problem_msg(vf, "files", "rules.conf", pe.msg);
 	for (size_t i = 0; i < problems.n; i++)
 		problem_msg(vf, "files", "rules.conf", problems.v[i]);
-	if (ew_repo_read_head(r, "alerts.csv", &buf, &len, e) < 0)
+	if (ew_repo_read_head(r, "alerts.csv", &buf, &len, &pe) < 0) {
+		problem(vf, "files", ew_xstrdup("alerts.csv"), ew_xasprintf("cannot be read: %s", pe.msg));
+		rc = 0;
 		goto out;
+	}
 	if (ew_alog_parse(&log, buf, len, "alerts.csv", &pe) < 0) {
 		problem_msg(vf, "files", "alerts.csv", pe.msg);
 		rc = 0;
@@ -587,18 +658,21 @@ check_history(struct verify *vf, struct ew_err *e)
 		char when[21];
 		ew_time_format(h.when, when);
 		char *where = ew_xasprintf("commit %.12s", git_oid_tostr_s(&id));
-		int bad = 0;
 		if ((git_commit_parentcount(c) && (git_commit_parent(&p, c, 0) < 0 ||
 		    git_commit_tree(&pt, p) < 0)) || git_commit_tree(&ct, c) < 0 ||
 		    record_diff(vf->repo->git, pt, ct, &paths) < 0) {
-			ew_git_err(e, "cannot compare a commit with its parent");
-			bad = -1;
+			/* damaged objects: the objects check names them */
+			const git_error *err = git_error_last();
+			problem(vf, "history", ew_xstrdup(where), ew_xasprintf(
+				"cannot be compared with its parent: %s", err && err->message ? err->message : "unreadable"));
 		} else if (git_commit_parentcount(c) >= 2) {
 			if (paths.n) {
 				int failed;
-				char *path = merge_differs(vf, c, ct, pt, e, &failed);
+				struct ew_err me = {{0}};
+				char *path = merge_differs(vf, c, ct, pt, &me, &failed);
 				if (failed)
-					bad = -1;
+					problem(vf, "history", ew_xstrdup(where), ew_xasprintf(
+						"a merge that cannot be merged again to check it: %s", me.msg));
 				else if (path)
 					problem(vf, "history", ew_xstrdup(where), ew_xasprintf(
 						"a merge by %s <%s> on %s whose %s is not the merge of its parents (a hand edit in a merge)",
@@ -625,8 +699,6 @@ check_history(struct verify *vf, struct ew_err *e)
 		git_tree_free(pt);
 		git_commit_free(p);
 		git_commit_free(c);
-		if (bad < 0)
-			goto out;
 	}
 	if (got != GIT_ITEROVER) {
 		ew_git_err(e, "cannot walk the history");
@@ -902,7 +974,7 @@ main(int argc, char **argv)
 	vf.repo = &repo;
 	vf.o = &o;
 	load_catalogs(&vf);
-	if (check_shards(&vf, &ids, &e) < 0 || check_alerts(&vf, &ids, &e) < 0 ||
+	if (check_shards(&vf, &ids, &e) < 0 || check_alerts(&vf, &ids) < 0 ||
 	    check_worktree(&vf, &e) < 0 || check_objects(&vf, &e) < 0 ||
 	    check_history(&vf, &e) < 0 || (o.sigs && check_signatures(&vf, &e) < 0) ||
 	    (o.anchor && check_anchor(&vf, &e) < 0)) {

@@ -127,6 +127,22 @@ keep_path(struct walk *w, const char *path)
 }
 
 /*
+ * 1 when hit, inside buf, starts a row: it follows a newline that is
+ * outside any quoted field (an even number of quotes comes before it).
+ * *scanned and *quotes carry the count over calls with later hits.
+ */
+static int
+row_start(const char *buf, const char *hit, size_t *scanned,
+	unsigned long *quotes)
+{
+	if (hit == buf || hit[-1] != '\n')
+		return 0;
+	for (; buf + *scanned < hit; (*scanned)++)
+		*quotes += buf[*scanned] == '"';
+	return *quotes % 2 == 0;
+}
+
+/*
  * Finds the row of record id in a shard's bytes: a line that starts with
  * "ID," outside any quoted field. Parses it with the shard's header into
  * *rec (NULL when absent).
@@ -150,12 +166,8 @@ find_row(const char *buf, size_t len, const char *id, const char *name,
 		if (!hit)
 			return 0;
 		p = hit + 1;
-		if (hit == buf || hit[-1] != '\n' || hit + idlen >= end || hit[idlen] != ',')
-			continue;
-		/* outside quotes when an even number of quotes come before */
-		for (; buf + quotes_to < hit; quotes_to++)
-			quotes += buf[quotes_to] == '"';
-		if (quotes % 2)
+		if (hit + idlen >= end || hit[idlen] != ',' ||
+		    !row_start(buf, hit, &quotes_to, &quotes))
 			continue;
 		const char *q = hit;
 		int in = 0;
@@ -330,8 +342,11 @@ resolve_id(struct ew_repo *r, const char *prefix, char **full,
 		size_t len = 0;
 		if (ew_repo_read_head(r, shards.v[i], &buf, &len, e) < 0)
 			goto out;
+		size_t scanned = 0;
+		unsigned long quotes = 0;
 		for (const char *p = buf; p && (p = memmem(p, len - (size_t)(p - buf), want, plen));) {
-			if (p > buf && p[-1] == '\n' && (size_t)(p - buf) + 26 < len && p[26] == ',') {
+			if ((size_t)(p - buf) + 26 < len && p[26] == ',' &&
+			    row_start(buf, p, &scanned, &quotes)) {
 				char *id = ew_xstrndup(p, 26);
 				int dup = 0;
 				for (size_t k = 0; k < found.n; k++)

@@ -1069,6 +1069,22 @@ out:
 	return rc;
 }
 
+/* The signing settings are valid and an ssh key file is there to read. */
+static int
+check_signer(git_repository *git, struct ew_err *e)
+{
+	struct ew_signer s;
+
+	if (load_signer(git, &s, e) < 0)
+		return -1;
+	int rc = 0;
+	if (s.format == EW_SIG_SSH && access(s.key, R_OK) < 0)
+		rc = ew_errf(e, "cannot sign with ssh key '%s': %s (check sign.key in ew.conf or .git/config)",
+			s.key, strerror(errno));
+	ew_signer_free(&s);
+	return rc;
+}
+
 /* 1 when HEAD has path as an executable file. */
 static int
 head_executable(struct ew_repo *r, const char *path)
@@ -1143,9 +1159,18 @@ roll_back(struct ew_repo *r, const struct ew_change *ch, size_t n)
 		git_index_free(idx);
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (restore_path(r, idx, ch[i].path, 0) < 0)
 			rc = -1;
+		/* directories the change made, now empty (rmdir keeps any other) */
+		char *dir = ew_xasprintf("%s%s", r->root, ch[i].path);
+		for (char *slash; (slash = strrchr(dir, '/')) && (size_t)(slash - dir) >= strlen(r->root);) {
+			*slash = '\0';
+			if (rmdir(dir) < 0)
+				break;
+		}
+		free(dir);
+	}
 	if (git_index_write(idx) < 0)
 		rc = -1;
 	git_index_free(idx);
@@ -1408,6 +1433,9 @@ commit_changes(struct ew_repo *r, const struct ew_change *ch, size_t n,
 
 	if (!ff && signatures(r->git, author, &a, &c, e) < 0)
 		return -1;
+	/* a signing key that cannot be used is found before any file changes */
+	if (!ff && check_signer(r->git, e) < 0)
+		goto out;
 	for (size_t i = 0; i < n; i++)
 		if (check_unchanged(r, ch[i].path, e) < 0)
 			goto out;
