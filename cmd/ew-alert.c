@@ -126,17 +126,16 @@ resolve_at(struct ew_repo *repo, const struct opts *o, git_oid *at,
 	return 0;
 }
 
-/* Cuts from msg a note that starts with said and runs to its ')'. */
+/* Replaces in msg (of size bytes) the name of the file read with label. */
 static void
-unname(char *msg, const char *said)
+rename_in(char *msg, size_t size, const char *name, const char *label)
 {
-	char *at = strstr(msg, said);
+	char *at = strstr(msg, name);
 	if (!at)
 		return;
-	char *close = strchr(at, ')');
-	if (!close)
-		return;
-	memmove(at, close + 1, strlen(close + 1) + 1);
+	char *rest = ew_xstrdup(at + strlen(name));
+	snprintf(at, size - (size_t)(at - msg), "%s%s", label, rest);
+	free(rest);
 }
 
 /* rules.conf as the commit at has it, loaded through a temporary file. */
@@ -174,11 +173,12 @@ rules_at(struct ew_repo *repo, const git_oid *at, const char *spec,
 	rc = ew_rules_load(rs, path, label, schema, problems, e);
 	unlink(path);
 	/* git's parser names the file it read: the temporary one */
-	char *said = ew_xasprintf(" (in %s:", path);
-	unname(e->msg, said);
-	for (size_t i = 0; i < problems->n; i++)
-		unname(problems->v[i], said);
-	free(said);
+	rename_in(e->msg, sizeof e->msg, path, label);
+	for (size_t i = 0; i < problems->n; i++) {
+		size_t size = strlen(problems->v[i]) + strlen(label) + 1;
+		problems->v[i] = ew_xrealloc(problems->v[i], size);
+		rename_in(problems->v[i], size, path, label);
+	}
 out:
 	free(buf);
 	free(path);

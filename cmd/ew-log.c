@@ -233,7 +233,8 @@ log_records(struct ew_repo *repo, const struct opts *o, struct ew_err *e)
 			for (size_t f = 0; f < rows; f++) {
 				const char *field = x->nf ? repo->schema.cols[x->f[f].col].name : "";
 				const char *old = x->nf ? x->f[f].old : "";
-				const char *now = x->nf ? x->f[f].now : "";
+				/* a row that does not parse there: what is wrong with it */
+				const char *now = x->nf ? x->f[f].now : x->problem ? x->problem : "";
 				/* a table names the commit once */
 				int first = f == 0 || !table;
 				if (table) {

@@ -1,9 +1,11 @@
 /* ew-verify - check a repository's files, history and signatures. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "alert.h"
 #include "cli.h"
@@ -257,16 +259,21 @@ check_shards(struct verify *vf, struct ew_strv *ids, struct ew_err *e)
 			pos[npos++] = (struct idpos){ew_xstrdup(recs[k]->v[EW_C_ID]),
 				path, recs[k]->line};
 		}
-		if (got >= 0 && sorted && !wrong) {
-			struct ew_buf want = {0};
-			ew_schema_csv_header(&r->schema, NULL, 0, &want);
+		struct ew_buf want = {0};
+		ew_schema_csv_header(&r->schema, NULL, 0, &want);
+		/* a shard written before ew.conf declared more columns reads as
+		   it is, and gets them when ew next writes it */
+		size_t hl = want.len - 1; /* without its newline */
+		int same_header = len > hl && memcmp(buf, want.s, hl) == 0 &&
+			(buf[hl] == '\n' || buf[hl] == '\r');
+		if (got >= 0 && sorted && !wrong && same_header) {
 			for (size_t k = 0; k < n; k++)
 				ew_record_csv(recs[k], NULL, 0, &want);
 			if (want.len != len || memcmp(want.s, buf, len) != 0)
 				problem(vf, "shards", ew_xstrdup(path), ew_xstrdup(
 					"not in the form ew writes (quoting, line endings or a trailing line differ)"));
-			ew_buf_free(&want);
 		}
+		ew_buf_free(&want);
 		for (size_t k = 0; k < n; k++)
 			ew_record_free(recs[k]);
 		free(recs);
@@ -330,17 +337,21 @@ check_alerts(struct verify *vf, const struct ew_strv *ids)
 			free(id);
 			p += k + (p[k] == ';');
 		}
-		if (!*v[EW_A_ALERT] || !*v[EW_A_RULE] || ew_rules_find(&rs, v[EW_A_RULE]) >= 0)
-			continue;
-		/* a rule that is gone: only its last row may say so, as a resolution */
-		int later = 0;
-		for (size_t j = i + 1; j < log.n && !later; j++)
-			later = strcmp(log.v[j].v[EW_A_ALERT], v[EW_A_ALERT]) == 0;
-		if (!later && strcmp(v[EW_A_STATE], "resolved") != 0 && !problems.n)
-			problem(vf, "alerts", ew_xasprintf("alerts.csv: row %zu", i + 1),
-				ew_xasprintf("alert %s is open for rule '%s', which rules.conf does not have (ew alert resolves it)",
-					v[EW_A_ALERT], v[EW_A_RULE]));
 	}
+	/* an alert still open must have its rule (ew alert resolves the others) */
+	struct ew_astate st = {0};
+	if (!problems.n && ew_astate_build(&st, &log, &pe) < 0) {
+		problem_msg(vf, "alerts", "alerts.csv", pe.msg);
+	} else if (!problems.n) {
+		for (size_t i = 0; i < st.n; i++) {
+			const struct ew_alert *a = &st.v[i];
+			if (a->open && ew_rules_find(&rs, a->rule) < 0)
+				problem(vf, "alerts", ew_xasprintf("alerts.csv: row %zu", a->changed + 1),
+					ew_xasprintf("alert %s is open for rule '%s', which rules.conf does not have (ew alert resolves it)",
+						a->id, a->rule));
+		}
+	}
+	ew_astate_free(&st);
 	rc = 0;
 out:
 	ew_alog_free(&log);
@@ -623,6 +634,82 @@ merge_differs(struct verify *vf, git_commit *c, git_tree *mt, git_tree *pt,
 	return bad;
 }
 
+/* Actions of ew's that change no record. */
+static int
+changes_no_record(const char *action)
+{
+	static const char *const none[] = {"init", "alert", "notify", "ack",
+		"resolve", "silence", NULL};
+	for (size_t i = 0; none[i]; i++)
+		if (strcmp(action, none[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * An ew commit with one parent changed the records its trailers name and
+ * no other: an add or update the ids of its Ew-Record lines (all of them,
+ * or Ew-Count of them), the other actions none. Anything else is a
+ * problem: a commit changed after ew made it, by git commit --amend say.
+ */
+static void
+trailers_hold(struct verify *vf, git_commit *c)
+{
+	struct ew_err e = {{0}};
+	const char *msg = git_commit_message(c);
+	struct ew_strv act = {0}, named = {0}, count = {0}, did = {0};
+	int alerts = 0;
+
+	ew_trailers(msg, "Ew-Action", &act);
+	ew_trailers(msg, "Ew-Record", &named);
+	ew_trailers(msg, "Ew-Count", &count);
+	/* a version that cannot be read is a damaged object, which the
+	   objects check reads and names */
+	if (ew_commit_touched(vf->repo, c, &did, &alerts, &e) < 0)
+		goto out;
+	ew_strv_sort_unique(&named);
+	const char *action = act.v[act.n - 1];
+	struct ew_buf why = {0};
+	if (strcmp(action, "add") == 0 || strcmp(action, "update") == 0) {
+		long n = 0;
+		int listed = count.n && ew_parse_int(count.v[0], 0, 1L << 40, &n);
+		for (size_t i = 0; i < did.n; i++)
+			if (!listed && !bsearch(&did.v[i], named.v, named.n, sizeof *named.v, ew_str_cmp))
+				ew_buf_addf(&why, "%s%s", why.len ? ", " : "changed ", did.v[i]);
+		size_t before = why.len;
+		for (size_t i = 0; i < named.n; i++)
+			if (!bsearch(&named.v[i], did.v, did.n, sizeof *did.v, ew_str_cmp))
+				ew_buf_addf(&why, "%s%s", why.len > before ? ", " : why.len ? "; did not change " : "did not change ", named.v[i]);
+		if (listed && (size_t)n != did.n)
+			ew_buf_addf(&why, "%schanged %zu records, not %ld", why.len ? "; " : "", did.n, n);
+		if (alerts)
+			ew_buf_addf(&why, "%schanged alerts.csv", why.len ? "; " : "");
+	} else if (changes_no_record(action)) {
+		for (size_t i = 0; i < did.n; i++)
+			ew_buf_addf(&why, "%s%s", why.len ? ", " : "changed ", did.v[i]);
+	} else if (did.n || alerts) {
+		ew_buf_addf(&why, "changed %zu records%s", did.n, alerts ? " and alerts.csv" : "");
+	}
+	if (why.len) {
+		struct ew_hcommit h;
+		char when[21];
+		ew_hcommit_read(c, &h);
+		ew_time_format(h.when, when);
+		problem(vf, "history", ew_xasprintf("commit %.12s", git_oid_tostr_s(git_commit_id(c))),
+			ew_xasprintf("its Ew-Action: %s does not say what it did: it %s (a hand edit after ew made it, such as git commit --amend, by %s <%s> on %s: \"%s\")",
+				action, why.s, h.author, h.email, when, h.subject));
+		if (vf->o->hand_ok)
+			vf->v[vf->n - 1].note = 1;
+		ew_hcommit_free(&h);
+	}
+	ew_buf_free(&why);
+out:
+	ew_strv_free(&act);
+	ew_strv_free(&named);
+	ew_strv_free(&count);
+	ew_strv_free(&did);
+}
+
 /* Every commit that changed files of records was made by ew (its trailer). */
 static int
 check_history(struct verify *vf, struct ew_err *e)
@@ -649,7 +736,11 @@ check_history(struct verify *vf, struct ew_err *e)
 		ew_trailers(git_commit_message(c), "Ew-Action", &act);
 		int have_action = act.n > 0;
 		ew_strv_free(&act);
-		if (have_action) {
+		/* ew's own commits changed what their trailers say (not with
+		   --quick); every merge is merged again below */
+		if (have_action && git_commit_parentcount(c) < 2) {
+			if (!vf->o->quick)
+				trailers_hold(vf, c);
 			git_commit_free(c);
 			continue;
 		}
@@ -748,6 +839,11 @@ check_signatures(struct verify *vf, struct ew_err *e)
 	ran(vf, "signatures");
 	if (!allowed && *e->msg)
 		return -1;
+	if (allowed && access(allowed, R_OK) < 0) {
+		ew_errf(e, "cannot read the allowed signers file '%s': %s", allowed, strerror(errno));
+		free(allowed);
+		return -1;
+	}
 	if (git_revwalk_new(&walk, vf->repo->git) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE) < 0 ||
 	    git_revwalk_push_head(walk) < 0) {
@@ -883,6 +979,22 @@ load_catalogs(struct verify *vf)
 	free(cp);
 }
 
+/*
+ * Text from commits and file names as one line: no terminal escapes or
+ * other controls, line breaks as spaces, so no problem can forge another.
+ */
+static char *
+one_line(const char *s)
+{
+	struct ew_buf clean = {0};
+
+	ew_strip_controls(&clean, s, strlen(s));
+	for (size_t i = 0; i < clean.len; i++)
+		if (clean.s[i] == '\n' || clean.s[i] == '\t')
+			clean.s[i] = ' ';
+	return clean.s ? ew_buf_detach(&clean) : ew_xstrdup("");
+}
+
 static void
 print_report(const struct verify *vf)
 {
@@ -914,10 +1026,10 @@ print_report(const struct verify *vf)
 		return;
 	}
 	for (size_t i = 0; i < vf->n; i++) {
-		struct ew_buf clean = {0};
-		ew_strip_controls(&clean, vf->v[i].what, strlen(vf->v[i].what));
-		printf("%s%s: %s\n", vf->v[i].note ? "note: " : "", vf->v[i].where, clean.s ? clean.s : "");
-		ew_buf_free(&clean);
+		char *where = one_line(vf->v[i].where), *what = one_line(vf->v[i].what);
+		printf("%s%s: %s\n", vf->v[i].note ? "note: " : "", where, what);
+		free(where);
+		free(what);
 	}
 	struct ew_buf list = {0};
 	for (size_t i = 0; i < vf->checks.n; i++)

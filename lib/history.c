@@ -53,7 +53,10 @@ struct state {
 	int found;              /* the commit has the record */
 	char *path;             /* its shard */
 	git_oid blob;           /* the shard's blob */
-	struct ew_record *rec;  /* borrowed from the walk's pool */
+	struct ew_record *rec;  /* borrowed from the walk's pool; NULL when
+	                           its row does not parse */
+	const char *why;        /* then why (borrowed) */
+	const struct ew_record *last; /* the latest readable version */
 	size_t order;           /* when the walk reached it */
 };
 
@@ -66,6 +69,7 @@ struct walk {
 	struct ew_record **pool;
 	size_t npool;
 	struct ew_strv paths;
+	struct ew_strv whys;
 	git_oid *queue;
 	size_t nqueue, qcap;
 };
@@ -149,9 +153,9 @@ row_start(const char *buf, const char *hit, size_t *scanned,
  */
 static int
 find_row(const char *buf, size_t len, const char *id, const char *name,
-	const struct ew_schema *schema, struct ew_record **rec,
-	struct ew_err *e)
+	const struct ew_schema *schema, struct ew_record **rec, char **why)
 {
+	struct ew_err pe = {{0}};
 	size_t idlen = strlen(id), quotes_to = 0;
 	unsigned long quotes = 0;
 	const char *end = buf + len, *p = buf;
@@ -181,11 +185,20 @@ find_row(const char *buf, size_t len, const char *id, const char *name,
 		ew_buf_add(&one, hit, (size_t)(q - hit));
 		ew_buf_addc(&one, '\n');
 		struct ew_input *input = ew_input_open_mem(one.s, one.len, name, schema);
-		int got = ew_input_next(input, rec, e);
+		int got = ew_input_next(input, rec, &pe);
 		ew_input_close(input);
 		ew_buf_free(&one);
-		if (got < 0)
-			return -1;
+		if (got < 0) {
+			/* the message names line 2 of the copy: give the row's line */
+			unsigned long line = 1;
+			for (const char *c = buf; c < hit; c++)
+				line += *c == '\n';
+			size_t nl_ = strlen(name);
+			const char *what = strncmp(pe.msg, name, nl_) == 0 && pe.msg[nl_] == ':'
+				? strstr(pe.msg + nl_ + 1, ": ") : NULL;
+			*why = ew_xasprintf("%s:%lu: %s", name, line, what ? what + 2 : pe.msg);
+			return 1;
+		}
 		if (got == 0 || strcmp((*rec)->v[EW_C_ID], id) != 0) {
 			if (*rec)
 				ew_record_free(*rec);
@@ -223,8 +236,8 @@ blob_at(struct ew_repo *r, git_tree *tree, const char *path, git_oid *id,
 
 /* Looks for the record in the blob at path of tree; fills s when found. */
 static int
-look_in(struct walk *w, git_tree *tree, const char *path, const char *hex,
-	struct state *s, struct ew_err *e)
+look_in(struct walk *w, git_tree *tree, const char *path, struct state *s,
+	struct ew_err *e)
 {
 	git_blob *blob = NULL;
 	git_oid id;
@@ -234,15 +247,20 @@ look_in(struct walk *w, git_tree *tree, const char *path, const char *hex,
 		return -1;
 	if (!blob)
 		return 0;
-	char *name = ew_xasprintf("%.12s:%s", hex, path);
+	char *name = ew_xstrdup(path), *why = NULL;
 	int rc = find_row(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
-		w->id, name, &w->r->schema, &rec, e);
+		w->id, name, &w->r->schema, &rec, &why);
 	free(name);
 	git_blob_free(blob);
-	if (rc < 0 || !rec)
-		return rc;
-	w->pool = ew_xrealloc(w->pool, (w->npool + 1) * sizeof *w->pool);
-	w->pool[w->npool++] = rec;
+	if (rc == 0 && !rec)
+		return 0;
+	if (rec) {
+		w->pool = ew_xrealloc(w->pool, (w->npool + 1) * sizeof *w->pool);
+		w->pool[w->npool++] = rec;
+	} else {
+		ew_strv_push(&w->whys, why);
+		s->why = why;
+	}
 	s->found = 1;
 	s->path = keep_path(w, path);
 	git_oid_cpy(&s->blob, &id);
@@ -280,11 +298,12 @@ parent_state(struct walk *w, git_commit *c, const struct state *cs,
 		s->path = cs->path;
 		s->blob = cs->blob;
 		s->rec = cs->rec;
+		s->why = cs->why;
 		rc = 0;
 		goto out;
 	}
 	git_tree_entry_free(ent);
-	if (got == 0 && look_in(w, pt, cs->path, hex, s, e) < 0)
+	if (got == 0 && look_in(w, pt, cs->path, s, e) < 0)
 		goto out;
 	if (s->found) {
 		rc = 0;
@@ -306,7 +325,7 @@ parent_state(struct walk *w, git_commit *c, const struct state *cs,
 		if (d->status == GIT_DELTA_ADDED || !ew_is_shard_path(path) ||
 		    strcmp(path, cs->path) == 0)
 			continue;
-		if (look_in(w, pt, path, hex, s, e) < 0)
+		if (look_in(w, pt, path, s, e) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -337,7 +356,7 @@ resolve_id(struct ew_repo *r, const char *prefix, char **full,
 	}
 	if (ew_repo_head_shards(r, &shards, e) < 0)
 		goto out;
-	for (size_t i = 0; i < shards.n && found.n < 2; i++) {
+	for (size_t i = 0; i < shards.n && found.n < 3; i++) {
 		char *buf = NULL;
 		size_t len = 0;
 		if (ew_repo_read_head(r, shards.v[i], &buf, &len, e) < 0)
@@ -363,7 +382,8 @@ resolve_id(struct ew_repo *r, const char *prefix, char **full,
 	if (found.n == 0) {
 		ew_errf(e, "no record %s in HEAD (check the id with 'ew list')", want);
 	} else if (found.n > 1) {
-		ew_errf(e, "'%s' is the start of more than one id (%s, %s, ...); give more of it", prefix, found.v[0], found.v[1]);
+		ew_errf(e, "'%s' is the start of more than one id (%s, %s%s); give more of it",
+			prefix, found.v[0], found.v[1], found.n > 2 ? ", ..." : "");
 	} else {
 		*full = found.v[0];
 		found.v[0] = NULL;
@@ -389,66 +409,96 @@ enqueue(struct walk *w, const git_oid *id)
 /* Adds an entry for commit c when it added the record or changed a field. */
 static void
 add_entry(struct walk *w, struct ew_hist *h, git_commit *c,
-	const struct state *cs, const struct state **ps, size_t np,
-	size_t order, size_t **orders)
+	const struct state *cs, const struct state **ps, size_t np)
 {
-	const struct ew_schema *s = &w->r->schema;
+	const struct ew_schema *sc = &w->r->schema;
 	struct ew_hentry x = {0};
+	const struct ew_record *before[np + 1];
+	size_t nb = 0;
 
+	/* the parents' versions, or the latest readable one before them */
+	for (size_t i = 0; i < np; i++)
+		if (ps[i]->last)
+			before[nb++] = ps[i]->last;
 	x.added = np == 0;
-	if (!x.added) {
-		for (size_t col = 0; col < s->n; col++) {
+	if (!cs->rec) {
+		/* the row does not parse here: said where it starts */
+		for (size_t i = 0; i < np; i++)
+			if (!ps[i]->rec && ps[i]->why == cs->why)
+				return;
+		x.problem = ew_xstrdup(cs->why);
+	} else if (!x.added) {
+		for (size_t col = 0; col < sc->n; col++) {
 			if (col == EW_C_UPDATED_AT)
 				continue;
 			int differs = 1;
-			for (size_t i = 0; i < np && differs; i++)
-				differs = strcmp(cs->rec->v[col], ps[i]->rec->v[col]) != 0;
-			if (!differs)
+			for (size_t i = 0; i < nb && differs; i++)
+				differs = strcmp(cs->rec->v[col], before[i]->v[col]) != 0;
+			if (!differs || (!nb && !*cs->rec->v[col]))
 				continue;
 			x.f = ew_xrealloc(x.f, (x.nf + 1) * sizeof *x.f);
 			x.f[x.nf++] = (struct ew_hfield){col,
-				ew_xstrdup(ps[0]->rec->v[col]), ew_xstrdup(cs->rec->v[col])};
+				ew_xstrdup(nb ? before[0]->v[col] : ""), ew_xstrdup(cs->rec->v[col])};
 		}
 		if (x.nf == 0)
 			return;
 	}
 	ew_hcommit_read(c, &x.c);
-	x.rec = ew_record_dup(cs->rec);
+	x.rec = cs->rec ? ew_record_dup(cs->rec) : NULL;
 	h->v = ew_xrealloc(h->v, (h->n + 1) * sizeof *h->v);
-	*orders = ew_xrealloc(*orders, (h->n + 1) * sizeof **orders);
-	(*orders)[h->n] = order;
 	h->v[h->n++] = x;
 }
 
-/* Oldest first: by the author's time, then the later-reached commit first. */
-static struct ew_hentry *sort_v;
-static size_t *sort_orders;
-
+/*
+ * The entries, oldest first in git's topological order (a commit after
+ * its parents): each commit that has the record is compared with its
+ * parents, once the versions before it are known.
+ */
 static int
-by_age(const void *a, const void *b)
+entries(struct walk *w, struct ew_hist *h, struct ew_err *e)
 {
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	if (sort_v[i].c.when != sort_v[j].c.when)
-		return sort_v[i].c.when < sort_v[j].c.when ? -1 : 1;
-	return sort_orders[i] > sort_orders[j] ? -1 : sort_orders[i] < sort_orders[j];
-}
+	git_revwalk *rw = NULL;
+	git_oid id;
+	int got, rc = -1;
 
-static void
-sort_entries(struct ew_hist *h, size_t *orders)
-{
-	size_t *idx = ew_xcalloc(h->n + 1, sizeof *idx);
-	for (size_t i = 0; i < h->n; i++)
-		idx[i] = i;
-	sort_v = h->v;
-	sort_orders = orders;
-	if (h->n > 1)
-		qsort(idx, h->n, sizeof *idx, by_age);
-	struct ew_hentry *v = ew_xcalloc(h->n + 1, sizeof *v);
-	for (size_t i = 0; i < h->n; i++)
-		v[i] = h->v[idx[i]];
-	free(h->v);
-	h->v = v;
-	free(idx);
+	if (git_revwalk_new(&rw, w->r->git) < 0 ||
+	    git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_push_head(rw) < 0) {
+		git_revwalk_free(rw);
+		return ew_git_err(e, "cannot walk the history");
+	}
+	while ((got = git_revwalk_next(&id, rw)) == 0) {
+		struct state *cs = lookup(w, &id);
+		git_commit *c = NULL;
+		if (!cs || !cs->found)
+			continue;
+		if (git_commit_lookup(&c, w->r->git, &id) < 0) {
+			ew_git_err(e, "cannot read a commit");
+			goto out;
+		}
+		size_t np = git_commit_parentcount(c), nfound = 0;
+		const struct state **ps = ew_xcalloc(np + 1, sizeof *ps);
+		for (size_t i = 0; i < np; i++) {
+			const struct state *s = lookup(w, git_commit_parent_id(c, (unsigned)i));
+			if (s && s->found)
+				ps[nfound++] = s;
+		}
+		/* the latest readable version, for the rows that do not parse */
+		cs->last = cs->rec;
+		for (size_t i = 0; i < nfound && !cs->last; i++)
+			cs->last = ps[i]->last;
+		add_entry(w, h, c, cs, ps, nfound);
+		free(ps);
+		git_commit_free(c);
+	}
+	if (got != GIT_ITEROVER) {
+		ew_git_err(e, "cannot walk the history");
+		goto out;
+	}
+	rc = 0;
+out:
+	git_revwalk_free(rw);
+	return rc;
 }
 
 int
@@ -456,7 +506,6 @@ ew_record_history(struct ew_repo *r, const char *id, struct ew_hist *h,
 	struct ew_err *e)
 {
 	struct walk w = {0};
-	size_t *orders = NULL;
 	git_oid head;
 	git_commit *hc = NULL;
 	git_tree *ht = NULL;
@@ -478,7 +527,7 @@ ew_record_history(struct ew_repo *r, const char *id, struct ew_hist *h,
 		goto out;
 	struct state *hs = insert(&w, &head);
 	for (size_t i = 0; i < shards.n && !hs->found; i++)
-		if (look_in(&w, ht, shards.v[i], "HEAD", hs, e) < 0) {
+		if (look_in(&w, ht, shards.v[i], hs, e) < 0) {
 			ew_strv_free(&shards);
 			goto out;
 		}
@@ -495,8 +544,7 @@ ew_record_history(struct ew_repo *r, const char *id, struct ew_hist *h,
 			ew_git_err(e, "cannot read a commit");
 			goto out;
 		}
-		size_t np = git_commit_parentcount(c), nfound = 0;
-		const struct state **ps = ew_xcalloc(np + 1, sizeof *ps);
+		size_t np = git_commit_parentcount(c);
 		int failed = 0;
 		for (size_t i = 0; i < np && !failed; i++) {
 			const git_oid *pid = git_commit_parent_id(c, (unsigned)i);
@@ -520,30 +568,21 @@ ew_record_history(struct ew_repo *r, const char *id, struct ew_hist *h,
 					enqueue(&w, pid);
 			}
 		}
-		/* the table is stable now for this commit's entry */
-		const struct state *cs = lookup(&w, &cid);
-		for (size_t i = 0; i < np && !failed; i++) {
-			const struct state *s = lookup(&w, git_commit_parent_id(c, (unsigned)i));
-			if (s && s->found)
-				ps[nfound++] = s;
-		}
-		if (!failed)
-			add_entry(&w, h, c, cs, ps, nfound, cs->order, &orders);
-		free(ps);
 		git_commit_free(c);
 		if (failed)
 			goto out;
 	}
-	sort_entries(h, orders);
+	if (entries(&w, h, e) < 0)
+		goto out;
 	rc = 0;
 out:
-	free(orders);
 	for (size_t i = 0; i < w.npool; i++)
 		ew_record_free(w.pool[i]);
 	free(w.pool);
 	free(w.slots);
 	free(w.queue);
 	ew_strv_free(&w.paths);
+	ew_strv_free(&w.whys);
 	git_tree_free(ht);
 	git_commit_free(hc);
 	if (rc < 0)
@@ -563,48 +602,100 @@ ew_hist_free(struct ew_hist *h)
 		}
 		free(x->f);
 		ew_record_free(x->rec);
+		free(x->problem);
 	}
 	free(h->v);
 	free(h->id);
 	memset(h, 0, sizeof *h);
 }
 
-static int
-by_id(const void *a, const void *b)
+/* A row of a shard's bytes, for comparing two versions without parsing. */
+struct row {
+	const char *p;
+	size_t len;
+};
+
+/* The rows of a shard after its header: they end at newlines outside quotes. */
+static void
+split_rows(const char *buf, size_t len, struct row **rows, size_t *n)
 {
-	const struct ew_record *x = *(const struct ew_record *const *)a;
-	const struct ew_record *y = *(const struct ew_record *const *)b;
-	return strcmp(x->v[EW_C_ID], y->v[EW_C_ID]);
+	const char *end = buf + len, *p = memchr(buf, '\n', len);
+
+	*rows = NULL;
+	*n = 0;
+	if (!p)
+		return;
+	for (p++; p < end;) {
+		const char *q = p;
+		int quoted = 0;
+		while (q < end && (quoted || *q != '\n')) {
+			quoted ^= *q == '"';
+			q++;
+		}
+		*rows = ew_xrealloc(*rows, (*n + 1) * sizeof **rows);
+		(*rows)[(*n)++] = (struct row){p, (size_t)(q - p)};
+		p = q + 1;
+	}
 }
 
 static int
-same_record(const struct ew_record *a, const struct ew_record *b)
+row_cmp(const void *a, const void *b)
 {
-	if (a->n != b->n)
-		return 0;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]) != 0)
-			return 0;
-	return 1;
+	const struct row *x = a, *y = b;
+	int c = memcmp(x->p, y->p, x->len < y->len ? x->len : y->len);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-/* The records of the blob id (a zero id: none) into s, sorted by id. */
-static int
-read_set(struct ew_repo *r, const git_oid *id, const char *path,
-	struct ew_rset *s, struct ew_err *e)
+/* The id of a row: its text up to the first comma. */
+static char *
+row_id(const struct row *r)
 {
-	git_blob *blob = NULL;
+	const char *comma = memchr(r->p, ',', r->len);
+	return ew_xstrndup(r->p, comma ? (size_t)(comma - r->p) : r->len);
+}
 
+/* The ids of the rows in one version and not the other. */
+static void
+changed_rows(const char *a, size_t alen, const char *b, size_t blen,
+	struct ew_strv *ids)
+{
+	struct row *x, *y;
+	size_t nx, ny, i = 0, j = 0;
+
+	split_rows(a, alen, &x, &nx);
+	split_rows(b, blen, &y, &ny);
+	if (nx > 1)
+		qsort(x, nx, sizeof *x, row_cmp);
+	if (ny > 1)
+		qsort(y, ny, sizeof *y, row_cmp);
+	while (i < nx || j < ny) {
+		int c = i == nx ? 1 : j == ny ? -1 : row_cmp(&x[i], &y[j]);
+		if (c < 0)
+			ew_strv_push(ids, row_id(&x[i++]));
+		else if (c > 0)
+			ew_strv_push(ids, row_id(&y[j++]));
+		else
+			i++, j++;
+	}
+	free(x);
+	free(y);
+}
+
+/* The bytes of the blob id (a zero id: none). */
+static int
+blob_bytes(struct ew_repo *r, const git_oid *id, git_blob **blob,
+	const char **p, size_t *len)
+{
+	*blob = NULL;
+	*p = "";
+	*len = 0;
 	if (git_oid_is_zero(id))
 		return 0;
-	if (git_blob_lookup(&blob, r->git, id) < 0)
-		return ew_git_err(e, path);
-	int rc = ew_rset_parse(s, git_blob_rawcontent(blob),
-		(size_t)git_blob_rawsize(blob), path, &r->schema, e);
-	git_blob_free(blob);
-	if (rc == 0 && s->n > 1)
-		qsort(s->v, s->n, sizeof *s->v, by_id);
-	return rc;
+	if (git_blob_lookup(blob, r->git, id) < 0)
+		return -1;
+	*p = git_blob_rawcontent(*blob);
+	*len = (size_t)git_blob_rawsize(*blob);
+	return 0;
 }
 
 int
@@ -630,30 +721,18 @@ ew_commit_touched(struct ew_repo *r, git_commit *c, struct ew_strv *ids,
 			*alerts = 1;
 		if (!ew_is_shard_path(path) && !ew_is_shard_path(d->old_file.path))
 			continue;
-		struct ew_rset a = {0}, b = {0};
-		if (read_set(r, &d->old_file.id, d->old_file.path, &a, e) < 0 ||
-		    read_set(r, &d->new_file.id, path, &b, e) < 0) {
-			ew_rset_free(&a);
-			ew_rset_free(&b);
+		git_blob *a = NULL, *b = NULL;
+		const char *ap, *bp;
+		size_t al, bl;
+		if (blob_bytes(r, &d->old_file.id, &a, &ap, &al) < 0 ||
+		    blob_bytes(r, &d->new_file.id, &b, &bp, &bl) < 0) {
+			git_blob_free(a);
+			ew_git_err(e, path);
 			goto out;
 		}
-		size_t x = 0, y = 0;
-		while (x < a.n || y < b.n) {
-			int cmp = x == a.n ? 1 : y == b.n ? -1
-				: strcmp(a.v[x]->v[EW_C_ID], b.v[y]->v[EW_C_ID]);
-			if (cmp < 0) {
-				ew_strv_push(ids, ew_xstrdup(a.v[x++]->v[EW_C_ID]));
-			} else if (cmp > 0) {
-				ew_strv_push(ids, ew_xstrdup(b.v[y++]->v[EW_C_ID]));
-			} else {
-				if (!same_record(a.v[x], b.v[y]))
-					ew_strv_push(ids, ew_xstrdup(a.v[x]->v[EW_C_ID]));
-				x++;
-				y++;
-			}
-		}
-		ew_rset_free(&a);
-		ew_rset_free(&b);
+		changed_rows(ap, al, bp, bl, ids);
+		git_blob_free(a);
+		git_blob_free(b);
 	}
 	ew_strv_sort_unique(ids);
 	rc = 0;

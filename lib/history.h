@@ -41,7 +41,9 @@ struct ew_hentry {
 	int added;              /* the commit added the record */
 	struct ew_hfield *f;    /* the fields it changed (none when added) */
 	size_t nf;
-	struct ew_record *rec;  /* the record after the commit */
+	struct ew_record *rec;  /* the record after the commit (NULL when
+	                           its row does not parse there) */
+	char *problem;          /* then what is wrong with it */
 };
 
 struct ew_hist {

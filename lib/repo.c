@@ -108,7 +108,7 @@ load_signer(git_repository *git, struct ew_signer *s, struct ew_err *e)
 		return 0;
 	if (setting_from(git, root, "sign.key", NULL, &key, NULL, e) == 0 &&
 	    setting_from(git, root, "sign.format", NULL, &format, NULL, e) == 0)
-		rc = ew_signer_setup(s, key, format, e);
+		rc = ew_signer_setup(s, key, format, root, e);
 	free(key);
 	free(format);
 	return rc;
@@ -1634,11 +1634,18 @@ set_sign_key(const char *root, const char *key, struct ew_err *e)
 	git_config *cfg = NULL;
 	char *path = ew_xasprintf("%sew.conf", root);
 	int rc = 0;
+	struct stat st;
 
+	/* a key file given relative to here is kept as an absolute path */
+	char *abs = key[0] != '/' && strncmp(key, "~/", 2) != 0 && stat(key, &st) == 0
+		? realpath(key, NULL) : NULL;
+	if (abs)
+		key = abs;
 	if (git_config_open_ondisk(&cfg, path) < 0 ||
 	    git_config_set_string(cfg, "sign.key", key) < 0)
 		rc = ew_git_err(e, "cannot write sign.key into ew.conf");
 	git_config_free(cfg);
+	free(abs);
 	free(path);
 	return rc;
 }

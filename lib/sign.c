@@ -21,9 +21,18 @@ expand_home(const char *path)
 	return ew_xstrdup(path);
 }
 
+/* key with ~/ expanded and, when relative, under base (NULL: as it is). */
+static char *
+key_path(const char *key, const char *base)
+{
+	if (strncmp(key, "~/", 2) == 0 || key[0] == '/' || !base)
+		return expand_home(key);
+	return ew_xasprintf("%s/%s", base, key);
+}
+
 int
 ew_signer_setup(struct ew_signer *s, const char *key, const char *format,
-	struct ew_err *e)
+	const char *base, struct ew_err *e)
 {
 	struct stat st;
 
@@ -38,13 +47,13 @@ ew_signer_setup(struct ew_signer *s, const char *key, const char *format,
 	} else if (format && *format) {
 		return ew_errf(e, "sign.format is '%s'; it must be 'ssh' or 'openpgp'", format);
 	} else {
-		char *path = expand_home(key);
+		char *path = key_path(key, base);
 		int file = strncmp(key, "~/", 2) == 0 || key[0] == '/' ||
 			strncmp(key, "./", 2) == 0 || stat(path, &st) == 0;
 		free(path);
 		s->format = file ? EW_SIG_SSH : EW_SIG_OPENPGP;
 	}
-	s->key = s->format == EW_SIG_SSH ? expand_home(key) : ew_xstrdup(key);
+	s->key = s->format == EW_SIG_SSH ? key_path(key, base) : ew_xstrdup(key);
 	return 0;
 }
 
@@ -177,7 +186,13 @@ check_ssh(const char *data, size_t len, const char *file,
 	if (nl)
 		*nl = '\0';
 	if (status != 0 || !out.s || !*out.s) {
-		*problem = ew_xstrdup("signed by a key that is not in the allowed signers");
+		/* ssh-keygen says why only when it is not the plain answer */
+		char *why = last_line(&err);
+		if (strstr(why, "No principal matched") || strcmp(why, "no message") == 0)
+			*problem = ew_xstrdup("signed by a key that is not in the allowed signers");
+		else
+			*problem = ew_xasprintf("signed by a key that is not in the allowed signers (ssh-keygen: %s)", why);
+		free(why);
 		rc = 0;
 		goto out;
 	}

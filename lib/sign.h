@@ -20,11 +20,12 @@ struct ew_signer {
 /*
  * Sets up s from the settings sign.key and sign.format ("ssh" or
  * "openpgp"; without it, a key that names a file or starts with "~/",
- * "/" or "./" is an ssh key and anything else a GnuPG key id). key NULL
- * or empty: no signing.
+ * "/" or "./" is an ssh key and anything else a GnuPG key id). A relative
+ * key file is under base (the repository's top directory; NULL: the
+ * current directory). key NULL or empty: no signing.
  */
 int ew_signer_setup(struct ew_signer *s, const char *key, const char *format,
-	struct ew_err *e);
+	const char *base, struct ew_err *e);
 void ew_signer_free(struct ew_signer *s);
 
 /*

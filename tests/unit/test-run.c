@@ -62,22 +62,26 @@ test_signer(void)
 	struct ew_err e;
 
 	setenv("HOME", "/home/someone", 1);
-	UNIT_CHECK(ew_signer_setup(&s, NULL, NULL, &e) == 0 && s.format == EW_SIG_NONE,
+	UNIT_CHECK(ew_signer_setup(&s, NULL, NULL, NULL, &e) == 0 && s.format == EW_SIG_NONE,
 		"ew_signer_setup: no key, no signing");
-	UNIT_CHECK(ew_signer_setup(&s, "", "ssh", &e) == 0 && s.format == EW_SIG_NONE,
+	UNIT_CHECK(ew_signer_setup(&s, "", "ssh", NULL, &e) == 0 && s.format == EW_SIG_NONE,
 		"ew_signer_setup: an empty key turns signing off");
-	UNIT_CHECK(ew_signer_setup(&s, "~/.ssh/id_ed25519", NULL, &e) == 0 &&
+	UNIT_CHECK(ew_signer_setup(&s, "~/.ssh/id_ed25519", NULL, NULL, &e) == 0 &&
 		s.format == EW_SIG_SSH, "ew_signer_setup: ~/ is an ssh key file");
 	UNIT_STR(s.key, "/home/someone/.ssh/id_ed25519", "ew_signer_setup: ~/ is $HOME");
 	ew_signer_free(&s);
-	UNIT_CHECK(ew_signer_setup(&s, "3AA5C34371567BD2", NULL, &e) == 0 &&
+	UNIT_CHECK(ew_signer_setup(&s, "keys/office", "ssh", "/srv/ew", &e) == 0 &&
+		s.format == EW_SIG_SSH, "ew_signer_setup: a relative key file with format = ssh");
+	UNIT_STR(s.key, "/srv/ew/keys/office", "ew_signer_setup: a relative key file is under the repository");
+	ew_signer_free(&s);
+	UNIT_CHECK(ew_signer_setup(&s, "3AA5C34371567BD2", NULL, NULL, &e) == 0 &&
 		s.format == EW_SIG_OPENPGP, "ew_signer_setup: a key id is a GnuPG key");
 	UNIT_STR(s.key, "3AA5C34371567BD2", "ew_signer_setup: the key id is kept as it is");
 	ew_signer_free(&s);
-	UNIT_CHECK(ew_signer_setup(&s, "ops@example.org", "openpgp", &e) == 0 &&
+	UNIT_CHECK(ew_signer_setup(&s, "ops@example.org", "openpgp", NULL, &e) == 0 &&
 		s.format == EW_SIG_OPENPGP, "ew_signer_setup: format = openpgp");
 	ew_signer_free(&s);
-	UNIT_CHECK(ew_signer_setup(&s, "/etc/key", "x509", &e) < 0 &&
+	UNIT_CHECK(ew_signer_setup(&s, "/etc/key", "x509", NULL, &e) < 0 &&
 		strstr(e.msg, "'ssh' or 'openpgp'"), "ew_signer_setup: an unknown format is an error that says the choices");
 	char *signer = NULL, *problem = NULL;
 	UNIT_CHECK(ew_sig_check("data", 4, "not a signature", NULL, 0, &signer, &problem, &e) == 0 &&
