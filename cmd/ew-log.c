@@ -129,13 +129,8 @@ log_repo(struct ew_repo *repo, const struct opts *o, struct ew_err *e)
 	unsigned long shown = 0;
 	int got, rc = -1;
 
-	if (git_revwalk_new(&walk, repo->git) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME |
-		(o->reverse ? GIT_SORT_REVERSE : 0)) < 0 ||
-	    git_revwalk_push_head(walk) < 0) {
-		git_revwalk_free(walk);
-		return ew_git_err(e, "cannot walk the history");
-	}
+	if (ew_repo_walk(repo, o->reverse, &walk, e) < 0)
+		return -1;
 	ew_out_begin(&out, o->fmt, stdout, table ? tnames : names,
 		table ? tnumeric : numeric, table ? 6 : 8);
 	while ((got = git_revwalk_next(&id, walk)) == 0) {

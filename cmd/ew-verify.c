@@ -719,12 +719,8 @@ check_history(struct verify *vf, struct ew_err *e)
 	int got, rc = -1;
 
 	ran(vf, "history");
-	if (git_revwalk_new(&walk, vf->repo->git) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE) < 0 ||
-	    git_revwalk_push_head(walk) < 0) {
-		git_revwalk_free(walk);
-		return ew_git_err(e, "cannot walk the history");
-	}
+	if (ew_repo_walk(vf->repo, 1, &walk, e) < 0)
+		return -1;
 	while ((got = git_revwalk_next(&id, walk)) == 0) {
 		git_commit *c = NULL, *p = NULL;
 		git_tree *ct = NULL, *pt = NULL;
@@ -844,12 +840,8 @@ check_signatures(struct verify *vf, struct ew_err *e)
 		free(allowed);
 		return -1;
 	}
-	if (git_revwalk_new(&walk, vf->repo->git) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE) < 0 ||
-	    git_revwalk_push_head(walk) < 0) {
-		ew_git_err(e, "cannot walk the history");
+	if (ew_repo_walk(vf->repo, 1, &walk, e) < 0)
 		goto out;
-	}
 	if (vf->o->sigs_from) {
 		git_object *obj = NULL, *peeled = NULL;
 		if (git_revparse_single(&obj, vf->repo->git, vf->o->sigs_from) < 0 ||

@@ -461,12 +461,8 @@ entries(struct walk *w, struct ew_hist *h, struct ew_err *e)
 	git_oid id;
 	int got, rc = -1;
 
-	if (git_revwalk_new(&rw, w->r->git) < 0 ||
-	    git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE) < 0 ||
-	    git_revwalk_push_head(rw) < 0) {
-		git_revwalk_free(rw);
-		return ew_git_err(e, "cannot walk the history");
-	}
+	if (ew_repo_walk(w->r, 1, &rw, e) < 0)
+		return -1;
 	while ((got = git_revwalk_next(&id, rw)) == 0) {
 		struct state *cs = lookup(w, &id);
 		git_commit *c = NULL;

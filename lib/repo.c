@@ -709,6 +709,22 @@ ew_repo_resolve_at(struct ew_repo *r, const char *spec, git_oid *out,
 }
 
 int
+ew_repo_walk(struct ew_repo *r, int oldest_first, git_revwalk **walk,
+	struct ew_err *e)
+{
+	*walk = NULL;
+	if (git_revwalk_new(walk, r->git) < 0 ||
+	    git_revwalk_sorting(*walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME |
+		(oldest_first ? GIT_SORT_REVERSE : 0)) < 0 ||
+	    git_revwalk_push_head(*walk) < 0) {
+		git_revwalk_free(*walk);
+		*walk = NULL;
+		return ew_git_err(e, "cannot walk the history");
+	}
+	return 0;
+}
+
+int
 ew_is_shard_path(const char *path)
 {
 	char year[5];

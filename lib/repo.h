@@ -110,6 +110,13 @@ int ew_repo_each_record_at(struct ew_repo *r, const git_oid *at,
 int ew_repo_resolve_at(struct ew_repo *r, const char *spec, git_oid *out,
 	struct ew_err *e);
 
+/*
+ * A walk over HEAD's history in topological order (a commit before its
+ * parents, or with oldest_first after them), then by time.
+ */
+int ew_repo_walk(struct ew_repo *r, int oldest_first, git_revwalk **walk,
+	struct ew_err *e);
+
 /* 1 when path is a shard's path, reports/YYYY/MM.csv. */
 int ew_is_shard_path(const char *path);
 /*

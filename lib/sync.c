@@ -500,12 +500,8 @@ ew_conflicts_list(struct ew_repo *r, struct ew_conflicts *out,
 	int rc = -1, got;
 
 	memset(out, 0, sizeof *out);
-	if (git_revwalk_new(&walk, r->git) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE) < 0 ||
-	    git_revwalk_push_head(walk) < 0) {
-		ew_git_err(e, "cannot walk the history");
+	if (ew_repo_walk(r, 1, &walk, e) < 0)
 		goto out;
-	}
 	while ((got = git_revwalk_next(&id, walk)) == 0) {
 		git_commit *c = NULL;
 		if (git_commit_lookup(&c, r->git, &id) < 0) {
