@@ -57,6 +57,8 @@ struct state {
 	                           its row does not parse */
 	const char *why;        /* then why (borrowed) */
 	const struct ew_record *last; /* the latest readable version */
+	git_oid reports, year;  /* the trees reports/ and reports/YYYY that
+	                           lead to its shard (zero: not known) */
 	size_t order;           /* when the walk reached it */
 };
 
@@ -268,6 +270,75 @@ look_in(struct walk *w, git_tree *tree, const char *path, struct state *s,
 	return 0;
 }
 
+/* The ids of the trees reports/ and reports/YYYY of path in tree (zero: none). */
+static void
+chain_of(struct ew_repo *r, git_tree *tree, const char *path, git_oid *reports,
+	git_oid *year)
+{
+	git_tree *rt = NULL;
+	char y[5];
+
+	memset(reports, 0, sizeof *reports);
+	memset(year, 0, sizeof *year);
+	const git_tree_entry *re = git_tree_entry_byname(tree, "reports");
+	if (!re)
+		return;
+	git_oid_cpy(reports, git_tree_entry_id(re));
+	memcpy(y, path + 8, 4);
+	y[4] = '\0';
+	if (git_tree_lookup(&rt, r->git, reports) < 0)
+		return;
+	const git_tree_entry *ye = git_tree_entry_byname(rt, y);
+	if (ye)
+		git_oid_cpy(year, git_tree_entry_id(ye));
+	git_tree_free(rt);
+}
+
+/*
+ * Whether parent p (whose tree is pt) has the child c's shard blob at the
+ * same path, comparing tree ids from the top so that the trees below an
+ * unchanged one are not read: 1 the same blob, 2 another blob there, 0
+ * no such file, -1 on an error.
+ */
+static int
+same_shard(struct walk *w, git_commit *c, git_commit *p, git_tree *pt,
+	const struct state *cs)
+{
+	git_tree *rt = NULL, *yt = NULL;
+	char y[5];
+	int rc = 0;
+
+	if (git_oid_equal(git_commit_tree_id(p), git_commit_tree_id(c)))
+		return 1;
+	const git_tree_entry *re = git_tree_entry_byname(pt, "reports");
+	if (!re)
+		return 0;
+	if (git_oid_equal(git_tree_entry_id(re), &cs->reports))
+		return 1;
+	memcpy(y, cs->path + 8, 4);
+	y[4] = '\0';
+	if (git_tree_lookup(&rt, w->r->git, git_tree_entry_id(re)) < 0)
+		return -1;
+	const git_tree_entry *ye = git_tree_entry_byname(rt, y);
+	if (!ye)
+		goto out;
+	if (git_oid_equal(git_tree_entry_id(ye), &cs->year)) {
+		rc = 1;
+		goto out;
+	}
+	if (git_tree_lookup(&yt, w->r->git, git_tree_entry_id(ye)) < 0) {
+		rc = -1;
+		goto out;
+	}
+	const git_tree_entry *me = git_tree_entry_byname(yt, cs->path + 13);
+	if (me && git_tree_entry_type(me) == GIT_OBJECT_BLOB)
+		rc = git_oid_equal(git_tree_entry_id(me), &cs->blob) ? 1 : 2;
+out:
+	git_tree_free(yt);
+	git_tree_free(rt);
+	return rc;
+}
+
 /*
  * Where the record is in parent p of child c (whose state is known):
  * the same blob at the same path is the same row; else that blob is
@@ -289,23 +360,26 @@ parent_state(struct walk *w, git_commit *c, const struct state *cs,
 		ew_git_err(e, hex);
 		goto out;
 	}
-	git_tree_entry *ent = NULL;
-	int got = git_tree_entry_bypath(&ent, pt, cs->path);
-	if (got == 0 && git_tree_entry_type(ent) == GIT_OBJECT_BLOB &&
-	    git_oid_equal(git_tree_entry_id(ent), &cs->blob)) {
-		git_tree_entry_free(ent);
+	int got = same_shard(w, c, p, pt, cs);
+	if (got < 0) {
+		ew_git_err(e, hex);
+		goto out;
+	}
+	if (got == 1) {
 		s->found = 1;
 		s->path = cs->path;
 		s->blob = cs->blob;
 		s->rec = cs->rec;
 		s->why = cs->why;
+		s->reports = cs->reports;
+		s->year = cs->year;
 		rc = 0;
 		goto out;
 	}
-	git_tree_entry_free(ent);
-	if (got == 0 && look_in(w, pt, cs->path, s, e) < 0)
+	if (got == 2 && look_in(w, pt, cs->path, s, e) < 0)
 		goto out;
 	if (s->found) {
+		chain_of(w->r, pt, s->path, &s->reports, &s->year);
 		rc = 0;
 		goto out;
 	}
@@ -328,6 +402,8 @@ parent_state(struct walk *w, git_commit *c, const struct state *cs,
 		if (look_in(w, pt, path, s, e) < 0)
 			goto out;
 	}
+	if (s->found)
+		chain_of(w->r, pt, s->path, &s->reports, &s->year);
 	rc = 0;
 out:
 	git_diff_free(diff);
@@ -337,17 +413,21 @@ out:
 	return rc;
 }
 
-/* The full id (upper case) that prefix names among HEAD's records. */
+/*
+ * The full id (upper case) that prefix names among the records of tree
+ * (HEAD's), and the shard it is in. A whole id is looked for until it is
+ * found; a prefix in every shard, to see that it names one record.
+ */
 static int
-resolve_id(struct ew_repo *r, const char *prefix, char **full,
-	struct ew_err *e)
+resolve_id(struct ew_repo *r, git_tree *tree, const char *prefix,
+	char **full, char **path, struct ew_err *e)
 {
 	struct ew_strv shards = {0}, found = {0};
 	size_t plen = strlen(prefix);
 	char *want = ew_xstrdup(prefix);
 	int rc = -1;
 
-	*full = NULL;
+	*full = *path = NULL;
 	for (char *q = want; *q; q++)
 		*q = (char)toupper((unsigned char)*q);
 	if (plen == 0 || plen > 26) {
@@ -356,12 +436,15 @@ resolve_id(struct ew_repo *r, const char *prefix, char **full,
 	}
 	if (ew_repo_head_shards(r, &shards, e) < 0)
 		goto out;
-	for (size_t i = 0; i < shards.n && found.n < 3; i++) {
-		char *buf = NULL;
-		size_t len = 0;
-		if (ew_repo_read_head(r, shards.v[i], &buf, &len, e) < 0)
+	for (size_t i = 0; i < shards.n && found.n < 3 && !(plen == 26 && found.n); i++) {
+		git_blob *blob = NULL;
+		git_oid bid;
+		if (blob_at(r, tree, shards.v[i], &bid, &blob, e) < 0)
 			goto out;
-		size_t scanned = 0;
+		if (!blob)
+			continue;
+		const char *buf = git_blob_rawcontent(blob);
+		size_t len = (size_t)git_blob_rawsize(blob), scanned = 0;
 		unsigned long quotes = 0;
 		for (const char *p = buf; p && (p = memmem(p, len - (size_t)(p - buf), want, plen));) {
 			if ((size_t)(p - buf) + 26 < len && p[26] == ',' &&
@@ -370,14 +453,17 @@ resolve_id(struct ew_repo *r, const char *prefix, char **full,
 				int dup = 0;
 				for (size_t k = 0; k < found.n; k++)
 					dup |= strcmp(found.v[k], id) == 0;
-				if (dup)
+				if (dup) {
 					free(id);
-				else
+				} else {
 					ew_strv_push(&found, id);
+					if (!*path)
+						*path = ew_xstrdup(shards.v[i]);
+				}
 			}
 			p++;
 		}
-		free(buf);
+		git_blob_free(blob);
 	}
 	if (found.n == 0) {
 		ew_errf(e, "no record %s in HEAD (check the id with 'ew list')", want);
@@ -390,6 +476,10 @@ resolve_id(struct ew_repo *r, const char *prefix, char **full,
 		rc = 0;
 	}
 out:
+	if (rc < 0) {
+		free(*path);
+		*path = NULL;
+	}
 	free(want);
 	ew_strv_free(&shards);
 	ew_strv_free(&found);
@@ -507,27 +597,23 @@ ew_record_history(struct ew_repo *r, const char *id, struct ew_hist *h,
 	git_tree *ht = NULL;
 	int rc = -1;
 
+	char *where = NULL;
+
 	memset(h, 0, sizeof *h);
-	if (resolve_id(r, id, &h->id, e) < 0)
-		return -1;
 	w.r = r;
-	w.id = h->id;
 	if (git_reference_name_to_id(&head, r->git, "HEAD") < 0 ||
 	    git_commit_lookup(&hc, r->git, &head) < 0 || git_commit_tree(&ht, hc) < 0) {
 		ew_git_err(e, "cannot read HEAD");
 		goto out;
 	}
-	/* where HEAD has it */
-	struct ew_strv shards = {0};
-	if (ew_repo_head_shards(r, &shards, e) < 0)
+	/* the id, and where HEAD has it */
+	if (resolve_id(r, ht, id, &h->id, &where, e) < 0)
 		goto out;
+	w.id = h->id;
 	struct state *hs = insert(&w, &head);
-	for (size_t i = 0; i < shards.n && !hs->found; i++)
-		if (look_in(&w, ht, shards.v[i], hs, e) < 0) {
-			ew_strv_free(&shards);
-			goto out;
-		}
-	ew_strv_free(&shards);
+	if (look_in(&w, ht, where, hs, e) < 0)
+		goto out;
+	chain_of(r, ht, where, &hs->reports, &hs->year);
 	if (!hs->found) {
 		ew_errf(e, "no record %s in HEAD", h->id);
 		goto out;
@@ -579,6 +665,7 @@ out:
 	free(w.queue);
 	ew_strv_free(&w.paths);
 	ew_strv_free(&w.whys);
+	free(where);
 	git_tree_free(ht);
 	git_commit_free(hc);
 	if (rc < 0)
