@@ -764,6 +764,65 @@ changed_rows(const char *a, size_t alen, const char *b, size_t blen,
 	free(y);
 }
 
+static int
+by_id(const void *a, const void *b)
+{
+	const struct ew_record *x = *(const struct ew_record *const *)a;
+	const struct ew_record *y = *(const struct ew_record *const *)b;
+	return strcmp(x->v[EW_C_ID], y->v[EW_C_ID]);
+}
+
+static int
+same_record(const struct ew_record *a, const struct ew_record *b)
+{
+	for (size_t i = 0; i < a->n && i < b->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return 0;
+	return a->n == b->n;
+}
+
+/*
+ * The ids of the records that differ between two versions of a shard
+ * with different headers, read under the repository's columns; the rows
+ * are compared as text when either does not parse.
+ */
+static void
+changed_records(struct ew_repo *r, const char *a, size_t alen, const char *b,
+	size_t blen, const char *path, struct ew_strv *ids)
+{
+	struct ew_rset x = {0}, y = {0};
+	struct ew_err e;
+
+	if (ew_rset_parse(&x, a, alen, path, &r->schema, &e) < 0 ||
+	    ew_rset_parse(&y, b, blen, path, &r->schema, &e) < 0) {
+		ew_rset_free(&x);
+		ew_rset_free(&y);
+		changed_rows(a, alen, b, blen, ids);
+		return;
+	}
+	if (x.n > 1)
+		qsort(x.v, x.n, sizeof *x.v, by_id);
+	if (y.n > 1)
+		qsort(y.v, y.n, sizeof *y.v, by_id);
+	size_t i = 0, j = 0;
+	while (i < x.n || j < y.n) {
+		int c = i == x.n ? 1 : j == y.n ? -1
+			: strcmp(x.v[i]->v[EW_C_ID], y.v[j]->v[EW_C_ID]);
+		if (c < 0) {
+			ew_strv_push(ids, ew_xstrdup(x.v[i++]->v[EW_C_ID]));
+		} else if (c > 0) {
+			ew_strv_push(ids, ew_xstrdup(y.v[j++]->v[EW_C_ID]));
+		} else {
+			if (!same_record(x.v[i], y.v[j]))
+				ew_strv_push(ids, ew_xstrdup(x.v[i]->v[EW_C_ID]));
+			i++;
+			j++;
+		}
+	}
+	ew_rset_free(&x);
+	ew_rset_free(&y);
+}
+
 /* The bytes of the blob id (a zero id: none). */
 static int
 blob_bytes(struct ew_repo *r, const git_oid *id, git_blob **blob,
@@ -813,7 +872,12 @@ ew_commit_touched(struct ew_repo *r, git_commit *c, struct ew_strv *ids,
 			ew_git_err(e, path);
 			goto out;
 		}
-		changed_rows(ap, al, bp, bl, ids);
+		const char *ah = memchr(ap, '\n', al), *bh = memchr(bp, '\n', bl);
+		if (ah && bh && (ah - ap != bh - bp || memcmp(ap, bp, (size_t)(ah - ap)) != 0))
+			/* the columns changed (ew.conf declared more): by record */
+			changed_records(r, ap, al, bp, bl, path, ids);
+		else
+			changed_rows(ap, al, bp, bl, ids);
 		git_blob_free(a);
 		git_blob_free(b);
 	}

@@ -1182,7 +1182,7 @@ roll_back(struct ew_repo *r, const struct ew_change *ch, size_t n)
 		char *dir = ew_xasprintf("%s%s", r->root, ch[i].path);
 		for (char *slash; (slash = strrchr(dir, '/')) && (size_t)(slash - dir) >= strlen(r->root);) {
 			*slash = '\0';
-			if (rmdir(dir) < 0)
+			if (rmdir(dir) < 0 && errno != ENOENT)
 				break;
 		}
 		free(dir);

@@ -325,3 +325,33 @@ for r in csv.DictReader(sys.stdin):
 	[[ $stderr != *ew-rules-* ]] || fail "the message names a temporary file: $stderr"
 	assert_repo_unchanged
 }
+
+@test "ew alert --dry-run --at REV: a broken rules.conf of that commit is named REV:rules.conf, with its line" {
+	{
+		rules_with 4
+		echo '# a rule being written'
+		echo '[rule "y"'
+		echo '	level = red'
+	} >rules.conf
+	assert_equal "$(grep -n '^\[rule "y"$' rules.conf)" '8:[rule "y"'
+	hand_commit 2026-11-15T10:00:00Z 'Start a rule'
+	rules_with 4 >rules.conf
+	hand_commit 2026-11-16T10:00:00Z 'Drop the rule'
+	save_snapshot
+	run_split -2 ew alert --dry-run --at HEAD~1 --format csv
+	assert_stdout_empty
+	assert_stderr "ew-alert: HEAD~1:rules.conf: failed to parse config file: missing ']' in section header (in HEAD~1:rules.conf:8)"
+	# the message names no file outside the repository (a temporary copy)
+	[[ $stderr != */* ]] || fail "the message names a path: $stderr"
+	run_split -2 ew alert --dry-run --at 2026-11-15
+	assert_stdout_empty
+	assert_stderr "ew-alert: 2026-11-15:rules.conf: failed to parse config file: missing ']' in section header (in 2026-11-15:rules.conf:8)"
+	run_split -3 ew alert --nagios --at HEAD~1
+	assert_output "EW UNKNOWN - HEAD~1:rules.conf: failed to parse config file: missing ']' in section header (in HEAD~1:rules.conf:8)"
+	assert_stderr "ew-alert: HEAD~1:rules.conf: failed to parse config file: missing ']' in section header (in HEAD~1:rules.conf:8)"
+	# the commit after it reads its own rules.conf
+	run_split -0 ew alert --dry-run --at HEAD --format csv
+	assert_equal "$(transitions | cut -d, -f1-4)" "attacks,Niono,yellow,resolved"
+	assert_stderr_empty
+	assert_repo_unchanged
+}

@@ -520,3 +520,106 @@ $fake,2026-11-21,x"
 	run_split -0 ew log "$r" --format csv
 	assert_output "$(printf '%s\n' "$HIST_HEADER" "$r,2026-11-28T12:00:00Z,$add,$op,add,,,")"
 }
+
+@test "ew log: a record's commits made in the same second are in topological order: each after its parent" {
+	new_repo
+	# every step at EW_NOW (2026-11-28T12:00:00Z); the merge too
+	export GIT_AUTHOR_DATE=$EW_TEST_NOW GIT_COMMITTER_DATE=$EW_TEST_NOW
+	add_one
+	local r=$ADDED_ID add killed injured severity merge
+	add=$(head_commit)
+	git switch -q -c side
+	run -0 ew update "$r" killed=1
+	killed=$(head_commit)
+	run -0 ew update "$r" injured=2
+	injured=$(head_commit)
+	git switch -q main
+	run -0 ew update "$r" severity=2
+	severity=$(head_commit)
+	run -0 git merge -q --no-ff -m merge side
+	merge=$(head_commit)
+	assert_equal "$(git log -1 --format=%P)" "$severity $injured"
+	# one time for all
+	assert_equal "$(git log --format='%aI %cI' | sort -u)" '2026-11-28T12:00:00+00:00 2026-11-28T12:00:00+00:00'
+	run_split -0 ew log "$r" --format csv
+	assert_output "$(printf '%s\n' "$HIST_HEADER" \
+		"$r,2026-11-28T12:00:00Z,$add,$op,add,,," \
+		"$r,2026-11-28T12:00:00Z,$killed,$op,update,killed,0,1" \
+		"$r,2026-11-28T12:00:00Z,$injured,$op,update,injured,0,2" \
+		"$r,2026-11-28T12:00:00Z,$severity,$op,update,severity,,2")"
+	assert_stderr_empty
+	# no commit of the list is an ancestor of one listed before it
+	local -a order
+	mapfile -t order < <(tail -n +2 <<<"$output" | cut -d, -f3)
+	assert_equal "${#order[@]}" 4
+	local a b
+	for ((a = 0; a < ${#order[@]}; a++)); do
+		for ((b = a + 1; b < ${#order[@]}; b++)); do
+			if git merge-base --is-ancestor "${order[b]}" "${order[a]}"; then
+				fail "commit ${order[b]} (row $((b + 1))) is an ancestor of ${order[a]} (row $((a + 1)))"
+			fi
+		done
+	done
+	# the same commits as git's topological order, less ew init and the merge
+	assert_equal "$(printf '%s\n' "${order[@]}" | sort)" \
+		"$(git log --topo-order --reverse --format=%H | grep -v -x -e "$merge" -e "$(git rev-list --max-parents=0 HEAD)" | sort)"
+	# and newest first with --reverse
+	run_split -0 ew log --reverse "$r" --format csv
+	assert_equal "$(tail -n +2 <<<"$output" | cut -d, -f3 | tr '\n' ' ')" "$severity $injured $killed $add "
+}
+
+@test "ew log: a row that does not parse in a commit: a row naming the line; the next readable version is compared with the last readable one" {
+	export GIT_AUTHOR_DATE=2026-11-10T08:00:00Z GIT_COMMITTER_DATE=2026-11-10T08:00:00Z
+	local line
+	line=$(grep -n "^$R3," reports/2026/11.csv | cut -d: -f1)
+	assert_equal "$line" 3
+	# a field more in R3's row, before sensitivity
+	sed -i "s/^\($R3,.*\),new,,restricted,,\$/\1,new,,x,restricted,,/" reports/2026/11.csv
+	assert_equal "$(git diff --numstat)" "$(printf '1\t1\treports/2026/11.csv')"
+	git commit -q -am 'Break a row'
+	local broke
+	broke=$(head_commit)
+	# the field taken out again, and killed changed
+	export GIT_AUTHOR_DATE=2026-11-10T09:00:00Z GIT_COMMITTER_DATE=2026-11-10T09:00:00Z
+	sed -i "s/^\($R3,.*,clash,2,\)0,\(.*\),new,,x,restricted,,\$/\14,\2,new,,restricted,,/" reports/2026/11.csv
+	assert_equal "$(git diff --numstat)" "$(printf '1\t1\treports/2026/11.csv')"
+	git commit -q -am 'Fix a row'
+	local fixed
+	fixed=$(head_commit)
+	assert_field "$R3" killed 4
+	run_split -0 ew log "$R3" --format csv
+	assert_output "$(printf '%s\n' "$HIST_HEADER" \
+		"$R3,2026-11-06T11:00:00Z,$C_ADD3,$op,add,,," \
+		"$R3,2026-11-10T08:00:00Z,$broke,$op,hand-edit,,,\"reports/2026/11.csv:3: expected 28 fields, found 29\"" \
+		"$R3,2026-11-10T09:00:00Z,$fixed,$op,hand-edit,killed,0,4")"
+	assert_stderr_empty
+	# R1, in the same shard, did not change
+	run_split -0 ew log "$R1" --format csv
+	assert_output "$(r1_history)"
+	run_split -0 ew log --since 2026-11-10 --format csv
+	assert_output "$(printf '%s\n' "$LOG_HEADER" \
+		"2026-11-10T09:00:00Z,$fixed,$op,hand-edit,1,$R3,Fix a row" \
+		"2026-11-10T08:00:00Z,$broke,$op,hand-edit,1,$R3,Break a row")"
+}
+
+@test "ew log: a prefix of exactly two ids names both, without ', ...'; of three, two and ', ...'" {
+	new_repo
+	# the same EW_NOW: ids with the same first 10 characters (the time)
+	add_one event_date=2026-11-20
+	local r1=$ADDED_ID
+	add_one event_date=2026-11-21
+	local r2=$ADDED_ID
+	EW_NOW=2026-11-28T13:00:00Z add_one event_date=2026-11-22
+	local r3=$ADDED_ID p=${r1:0:10}
+	assert_equal "${r2:0:10}" "$p"
+	[[ ${r3:0:10} != "$p" ]] || fail "$r3 starts with $p"
+	run_split -2 ew log "$p" --format csv
+	assert_stdout_empty
+	assert_stderr "ew-log: '$p' is the start of more than one id ($r1, $r2); give more of it"
+	run_split -2 ew log "${p,,}"
+	assert_stdout_empty
+	assert_stderr "ew-log: '${p,,}' is the start of more than one id ($r1, $r2); give more of it"
+	run_split -2 ew log "${r1:0:2}" --format csv
+	assert_stdout_empty
+	assert_stderr "ew-log: '${r1:0:2}' is the start of more than one id ($r1, $r2, ...); give more of it"
+}

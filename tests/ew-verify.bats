@@ -574,3 +574,109 @@ signing_repo() {
 	assert_line --regexp "^reports/2026/11.csv: cannot be read: "
 	assert_line --index -1 --regexp '^[1-9][0-9]* problems? \(checked '
 }
+
+@test "ew verify: an ew commit changed after ew made it (git commit --amend) is a hand edit; --quick does not compare" {
+	# the alert commit (HEAD), amended to change R2's description
+	sed -i "s/,two groups,/,three groups,/" reports/2026/11.csv
+	git commit -q -a --amend --no-edit
+	local c line
+	c=$(git rev-parse --short=12 HEAD)
+	assert_equal "$(git log -1 --format='%s %(trailers:key=Ew-Action,valueonly,separator=)')" 'Alerts: 1 raised alert'
+	line="commit $c: its Ew-Action: alert does not say what it did: it changed $R2 (a hand edit after ew made it, such as git commit --amend, by Test Operator <ops@example.org> on 2026-11-28T12:00:00Z: \"Alerts: 1 raised\")"
+	run_split -1 ew verify
+	assert_output "$(printf '%s\n' "$line" "$(problems 1)")"
+	assert_stderr_empty
+	run_split -0 ew verify --allow-hand-edits
+	assert_output "$(printf '%s\n' "note: $line" "$CLEAN")"
+	run_split -0 ew verify --quick
+	assert_output "$CLEAN"
+	# the add of R2 (now HEAD), amended to change R1's killed (2 to 3)
+	git reset -q --hard HEAD~1
+	assert_equal "$(git log -1 --format=%s)" "Add report $R2 (clash, San)"
+	sed -i "s/^\($R1,.*,attack,3,\)2,/\13,/" reports/2026/11.csv
+	assert_equal "$(git diff --numstat)" "$(printf '1\t1\treports/2026/11.csv')"
+	git commit -q -a --amend --no-edit
+	c=$(git rev-parse --short=12 HEAD)
+	assert_equal "$(git log -1 --format='%(trailers:key=Ew-Action,valueonly,separator=) %(trailers:key=Ew-Record,valueonly,separator=)')" "add $R2"
+	line="commit $c: its Ew-Action: add does not say what it did: it changed $R1 (a hand edit after ew made it, such as git commit --amend, by Test Operator <ops@example.org> on 2026-11-28T12:00:00Z: \"Add report $R2 (clash, San)\")"
+	run_split -1 ew verify
+	assert_output "$(printf '%s\n' "$line" "$(problems 1)")"
+	assert_stderr_empty
+	run_split -0 ew verify --allow-hand-edits
+	assert_output "$(printf '%s\n' "note: $line" "$CLEAN")"
+	assert_stderr_empty
+	run_split -0 ew verify --quick
+	assert_output "$CLEAN"
+	assert_stderr_empty
+}
+
+@test "ew verify: shards written before ew.conf declared an extra column are not 'not in the form ew writes'; shards written after have the column" {
+	# a commit of ew.conf alone: no record changed, not a hand edit
+	git config -f ew.conf record.extra-columns village_code
+	git commit -q -m 'Declare village_code' ew.conf
+	assert_equal "$(head -1 reports/2026/10.csv)" "$EW_COLUMNS"
+	assert_equal "$(head -1 reports/2026/11.csv)" "$EW_COLUMNS"
+	run_split -0 ew verify
+	assert_output "$CLEAN"
+	assert_stderr_empty
+	# a new shard, written with the column
+	EW_NOW=2026-11-28T13:00:00Z run -0 ew add event_date=2026-09-25 cercle=San category=threat village_code=V13
+	assert_equal "$(head -1 reports/2026/09.csv)" "$EW_COLUMNS,village_code"
+	assert_equal "$(tail -n +2 reports/2026/09.csv | wc -l)" 1
+	run_split -0 ew verify
+	assert_output "$CLEAN"
+	assert_stderr_empty
+	# a shard of before, written again by an add: it gets the column, and
+	# the add changed only the record it names
+	EW_NOW=2026-11-28T14:00:00Z run -0 ew add event_date=2026-11-25 cercle=San category=threat village_code=V12
+	assert_equal "$(head -1 reports/2026/11.csv)" "$EW_COLUMNS,village_code"
+	assert_equal "$(head -1 reports/2026/10.csv)" "$EW_COLUMNS"
+	run -0 ew list --format csv --fields id,village_code $R1 $R2 $R3
+	assert_output "$(printf '%s\n' id,village_code "$R3," "$R2," "$R1,")"
+	run_split -0 ew verify
+	assert_output "$CLEAN"
+	assert_stderr_empty
+}
+
+@test "ew verify: file names and subjects with terminal controls and line breaks: each problem on one line, no control bytes" {
+	sed -i "s/,two groups,/,three groups,/" reports/2026/11.csv
+	hand_commit "$(printf 'fix\r0 problems')"
+	touch "reports/$(printf 'x\033]0;T\007\033[31mR')" "reports/$(printf 'y\n0 problems (checked files)')"
+	run -0 git status --porcelain --untracked-files=all reports
+	assert_equal "${#lines[@]}" 2
+	local out=$BATS_TEST_TMPDIR/verify.out rc=0
+	ew verify >"$out" 2>"$BATS_TEST_TMPDIR/verify.err" || rc=$?
+	assert_equal "$rc" 1
+	assert_equal "$(wc -c <"$BATS_TEST_TMPDIR/verify.err")" 0
+	# no ESC, BEL or CR byte at all
+	assert_equal "$(LC_ALL=C tr -d -c '\033\007\r' <"$out" | wc -c)" 0
+	# three problems and the summary: four lines, the summary last
+	assert_equal "$(wc -l <"$out")" 4
+	assert_equal "$(<"$out")" "$(printf '%s\n' \
+		'reports/xR: a file of records that is not in a commit' \
+		'reports/y 0 problems (checked files): a file of records that is not in a commit' \
+		"$(hand_edit_line reports/2026/11.csv 'fix 0 problems')" \
+		"$(problems 3)")"
+	assert_equal "$(tail -n 1 "$out")" "$(problems 3)"
+	# JSON keeps the names and the subject as they are, escaped
+	run_split -1 ew verify --json
+	assert_equal "${#lines[@]}" 1
+	local json=$output
+	run -0 jq -c '[.problems, (.found | map(.where))]' <<<"$json"
+	assert_output "[3,[\"reports/x\\u001b]0;T\\u0007\\u001b[31mR\",\"reports/y\\n0 problems (checked files)\",\"commit $HAND\"]]"
+	run -0 jq -r '.found[2].what' <<<"$json"
+	assert_output "changed reports/2026/11.csv without an Ew-Action trailer (a hand edit by Test Operator <ops@example.org> on 2026-11-28T12:30:00Z: \"fix"$'\r'"0 problems\")"
+}
+
+@test "ew verify --signatures: an allowed-signers file that cannot be read exits 2, nothing on stdout" {
+	signing_repo
+	run_split -2 ew verify --signatures --allowed-signers /nonexistent
+	assert_stdout_empty
+	assert_stderr "ew-verify: cannot read the allowed signers file '/nonexistent': No such file or directory"
+	# even with no commit to check
+	run_split -2 ew verify --signatures=HEAD --allowed-signers /nonexistent
+	assert_stdout_empty
+	assert_stderr "ew-verify: cannot read the allowed signers file '/nonexistent': No such file or directory"
+	run_split -0 ew verify --signatures --allowed-signers "$ALLOWED"
+	assert_output "$(problems 0 signatures)"
+}

@@ -247,3 +247,85 @@ actions() {
 	run -0 git verify-commit HEAD
 	assert_clean_repo
 }
+
+@test "signing: ew init --sign with a relative key stores it absolute; a relative sign.key in .git/config is under the repository's top directory" {
+	mkdir keys
+	ssh-keygen -q -t ed25519 -N '' -C k -f keys/k </dev/null
+	local allowed_k=$BATS_TEST_TMPDIR/allowed_k
+	echo "ops@example.org $(cut -d' ' -f1,2 keys/k.pub)" >"$allowed_k"
+	cd keys
+	run_split -0 ew init -q --sign ./k "$BATS_TEST_TMPDIR/office"
+	assert_output ''
+	assert_stderr_empty
+	run -0 git config -f "$BATS_TEST_TMPDIR/office/ew.conf" sign.key
+	assert_output "$BATS_TEST_TMPDIR/keys/k"
+	# from another directory, which has no ./k
+	mkdir "$BATS_TEST_TMPDIR/elsewhere"
+	cd "$BATS_TEST_TMPDIR/elsewhere"
+	run_split -0 ew -C "$BATS_TEST_TMPDIR/office" add event_date=2026-11-20 cercle=Niono category=attack
+	assert_output --regexp "^$ULID_RE\$"
+	assert_stderr_empty
+	cd "$BATS_TEST_TMPDIR/office"
+	assert_equal "$(commit_count)" 2
+	local c
+	for c in HEAD HEAD~1; do
+		run -0 git -c gpg.ssh.allowedSignersFile="$allowed_k" verify-commit "$c"
+	done
+	# a repository with sign.key keys/office in .git/config, the key in
+	# its keys/ directory
+	cd "$BATS_TEST_TMPDIR"
+	new_repo "$BATS_TEST_TMPDIR/rel"
+	mkdir keys sub
+	ssh-keygen -q -t ed25519 -N '' -C office -f keys/office </dev/null
+	git config sign.key keys/office
+	local allowed_rel=$BATS_TEST_TMPDIR/allowed_rel
+	echo "ops@example.org $(cut -d' ' -f1,2 keys/office.pub)" >"$allowed_rel"
+	# a keys/office under the current directory, another key: not the one used
+	mkdir -p "$BATS_TEST_TMPDIR/elsewhere/keys"
+	ssh-keygen -q -t ed25519 -N '' -C decoy -f "$BATS_TEST_TMPDIR/elsewhere/keys/office" </dev/null
+	cd sub
+	run_split -0 ew add event_date=2026-11-20 cercle=Niono category=attack
+	assert_stderr_empty
+	run -0 git -c gpg.ssh.allowedSignersFile="$allowed_rel" verify-commit HEAD
+	cd "$BATS_TEST_TMPDIR/elsewhere"
+	run_split -0 ew -C "$BATS_TEST_TMPDIR/rel" add event_date=2026-11-21 cercle=Niono category=attack
+	assert_stderr_empty
+	cd "$BATS_TEST_TMPDIR/rel"
+	assert_equal "$(commit_count)" 3
+	run -0 git -c gpg.ssh.allowedSignersFile="$allowed_rel" verify-commit HEAD
+	run -0 git -c gpg.ssh.allowedSignersFile="$allowed_rel" verify-commit HEAD~1
+	# the template's first commit is not signed
+	run -1 git -c gpg.ssh.allowedSignersFile="$allowed_rel" verify-commit HEAD~2
+}
+
+@test "signing: a sign.key file that is not a key: ew add exits 2, leaves no directory it made, commits nothing" {
+	new_repo
+	add_one event_date=2026-11-20
+	echo junk >"$BATS_TEST_TMPDIR/bad"
+	local bad=$BATS_TEST_TMPDIR/bad
+	git config sign.key "$bad"
+	local msg="cannot sign with ssh key '$bad': .*\\(check sign.key in ew.conf or .git/config\\)\$"
+	# a month of a year the repository has no directory for
+	save_snapshot
+	run_split -2 ew add event_date=2025-12-20 cercle=Niono category=attack
+	assert_rejected_regex "^ew-add: $msg"
+	run -0 find reports -type d
+	assert_output "$(printf '%s\n' reports reports/2026)"
+	assert_equal "$(commit_count)" 2
+	assert_clean_repo
+	# a month of a year it has
+	run_split -2 ew add event_date=2026-10-20 cercle=Niono category=attack
+	assert_rejected_regex "^ew-add: $msg"
+	assert_equal "$(git ls-files reports)" reports/2026/11.csv
+	# the first record of a repository: no reports/ at all afterwards
+	cd "$BATS_TEST_TMPDIR"
+	new_repo "$BATS_TEST_TMPDIR/fresh"
+	git config sign.key "$bad"
+	[[ ! -e reports ]] || fail "ew init made reports/"
+	save_snapshot
+	run_split -2 ew add event_date=2026-11-20 cercle=Niono category=attack
+	assert_stderr_regex "^ew-add: $msg"
+	assert_equal "$(commit_count)" 1
+	[[ ! -e reports ]] || fail "$(printf 'ew add left behind:\n%s' "$(find reports)")"
+	assert_rejected_regex "^ew-add: $msg"
+}
