@@ -376,6 +376,8 @@ list(struct opts *o)
 		if (ew_repo_resolve_at(&repo, o->at, &run.at, &e) < 0)
 			goto out;
 		run.has_at = 1;
+		/* objects are read, not checked: ew verify checks that they are whole */
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	}
 	if (o->group && (run.group_col = ew_schema_col(run.schema, o->group)) < 0) {
 		ew_errf(&e, "unknown field '%s' for --group-by (see ew-data(5) for the columns)", o->group);
