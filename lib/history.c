@@ -764,23 +764,6 @@ changed_rows(const char *a, size_t alen, const char *b, size_t blen,
 	free(y);
 }
 
-static int
-by_id(const void *a, const void *b)
-{
-	const struct ew_record *x = *(const struct ew_record *const *)a;
-	const struct ew_record *y = *(const struct ew_record *const *)b;
-	return strcmp(x->v[EW_C_ID], y->v[EW_C_ID]);
-}
-
-static int
-same_record(const struct ew_record *a, const struct ew_record *b)
-{
-	for (size_t i = 0; i < a->n && i < b->n; i++)
-		if (strcmp(a->v[i], b->v[i]) != 0)
-			return 0;
-	return a->n == b->n;
-}
-
 /*
  * The ids of the records that differ between two versions of a shard
  * with different headers, read under the repository's columns; the rows
@@ -801,9 +784,9 @@ changed_records(struct ew_repo *r, const char *a, size_t alen, const char *b,
 		return;
 	}
 	if (x.n > 1)
-		qsort(x.v, x.n, sizeof *x.v, by_id);
+		qsort(x.v, x.n, sizeof *x.v, ew_record_cmp_id);
 	if (y.n > 1)
-		qsort(y.v, y.n, sizeof *y.v, by_id);
+		qsort(y.v, y.n, sizeof *y.v, ew_record_cmp_id);
 	size_t i = 0, j = 0;
 	while (i < x.n || j < y.n) {
 		int c = i == x.n ? 1 : j == y.n ? -1
@@ -813,7 +796,7 @@ changed_records(struct ew_repo *r, const char *a, size_t alen, const char *b,
 		} else if (c > 0) {
 			ew_strv_push(ids, ew_xstrdup(y.v[j++]->v[EW_C_ID]));
 		} else {
-			if (!same_record(x.v[i], y.v[j]))
+			if (!ew_record_equal(x.v[i], y.v[j]))
 				ew_strv_push(ids, ew_xstrdup(x.v[i]->v[EW_C_ID]));
 			i++;
 			j++;

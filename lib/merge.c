@@ -41,14 +41,6 @@ ew_rset_parse(struct ew_rset *s, const char *buf, size_t len,
 }
 
 static int
-by_id(const void *a, const void *b)
-{
-	const struct ew_record *x = *(const struct ew_record *const *)a;
-	const struct ew_record *y = *(const struct ew_record *const *)b;
-	return strcmp(x->v[EW_C_ID], y->v[EW_C_ID]);
-}
-
-static int
 by_shard_order(const void *a, const void *b)
 {
 	return ew_record_cmp(*(const struct ew_record *const *)a,
@@ -60,23 +52,12 @@ static int
 index_ids(struct ew_rset *s, const char *side, struct ew_err *e)
 {
 	if (s->n > 1)
-		qsort(s->v, s->n, sizeof *s->v, by_id);
+		qsort(s->v, s->n, sizeof *s->v, ew_record_cmp_id);
 	for (size_t i = 1; i < s->n; i++)
 		if (strcmp(s->v[i - 1]->v[EW_C_ID], s->v[i]->v[EW_C_ID]) == 0)
 			return ew_errf(e, "record %s appears twice in %s; the merge needs each id once (find the copies with 'grep -r %s reports/')",
 				s->v[i]->v[EW_C_ID], side, s->v[i]->v[EW_C_ID]);
 	return 0;
-}
-
-static int
-same(const struct ew_record *a, const struct ew_record *b)
-{
-	if (a->n != b->n)
-		return 0;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]) != 0)
-			return 0;
-	return 1;
 }
 
 static void
@@ -177,17 +158,17 @@ ew_merge_records(const struct ew_schema *s, struct ew_rset *base,
 		struct ew_record *r = NULL;
 
 		if (o && t)
-			r = same(o, t) ? ew_record_dup(o) : merge_fields(b, o, t, m);
-		else if (o && !(b && same(o, b)))
+			r = ew_record_equal(o, t) ? ew_record_dup(o) : merge_fields(b, o, t, m);
+		else if (o && !(b && ew_record_equal(o, b)))
 			r = ew_record_dup(o); /* added, or changed here and removed there */
-		else if (t && !(b && same(t, b)))
+		else if (t && !(b && ew_record_equal(t, b)))
 			r = ew_record_dup(t);
 		if (b && !(o && t) && r)
 			ew_strv_push(&m->orphans, ew_xstrdup(key));
 		if (r) {
-			if (!o || !same(r, o))
+			if (!o || !ew_record_equal(r, o))
 				ew_strv_push(&m->received, ew_xstrdup(key));
-			if (!t || !same(r, t))
+			if (!t || !ew_record_equal(r, t))
 				ew_strv_push(&m->sent, ew_xstrdup(key));
 			ew_rset_push(&m->out, r);
 		}

@@ -193,6 +193,25 @@ ew_record_cmp(const struct ew_record *a, const struct ew_record *b)
 	return c ? c : strcmp(a->v[EW_C_ID], b->v[EW_C_ID]);
 }
 
+int
+ew_record_cmp_id(const void *a, const void *b)
+{
+	const struct ew_record *x = *(const struct ew_record *const *)a;
+	const struct ew_record *y = *(const struct ew_record *const *)b;
+	return strcmp(x->v[EW_C_ID], y->v[EW_C_ID]);
+}
+
+int
+ew_record_equal(const struct ew_record *a, const struct ew_record *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return 0;
+	return 1;
+}
+
 void
 ew_record_csv(const struct ew_record *r, const size_t *cols, size_t ncols,
 	struct ew_buf *out)

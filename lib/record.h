@@ -84,6 +84,10 @@ void ew_record_set(struct ew_record *r, size_t col, const char *v);
 
 /* Orders by (event_date, id), the order of a shard. */
 int ew_record_cmp(const struct ew_record *a, const struct ew_record *b);
+/* Orders two struct ew_record * by id (qsort over arrays of records). */
+int ew_record_cmp_id(const void *a, const void *b);
+/* 1 when a and b hold the same values. */
+int ew_record_equal(const struct ew_record *a, const struct ew_record *b);
 
 /*
  * The columns cols[0..ncols) of r (all columns when cols is NULL) as a
