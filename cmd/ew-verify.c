@@ -9,6 +9,7 @@
 
 #include "alert.h"
 #include "cli.h"
+#include "csv.h"
 #include "date.h"
 #include "history.h"
 #include "input.h"
@@ -142,15 +143,8 @@ parse_rows(struct verify *vf, const char *path, const char *buf, size_t len,
 		return -1;
 	unsigned long line = 2;
 	for (const char *p = buf + hlen, *end = buf + len; p < end;) {
-		const char *q = p;
-		unsigned long lines = 1;
-		int quoted = 0;
-		while (q < end && (quoted || *q != '\n')) {
-			if (*q == '"')
-				quoted = !quoted;
-			lines += *q == '\n';
-			q++;
-		}
+		unsigned long lines;
+		const char *q = ew_csv_row_end(p, end, &lines);
 		struct ew_buf one = {0};
 		ew_buf_add(&one, buf, hlen);
 		ew_buf_add(&one, p, (size_t)(q - p));

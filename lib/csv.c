@@ -342,3 +342,18 @@ ew_row_index(const struct ew_row *row, const char *name)
 			return (int)i;
 	return -1;
 }
+
+const char *
+ew_csv_row_end(const char *p, const char *end, unsigned long *lines)
+{
+	unsigned long n = 1;
+	int quoted = 0;
+
+	for (; p < end && (quoted || *p != '\n'); p++) {
+		quoted ^= *p == '"';
+		n += *p == '\n';
+	}
+	if (lines)
+		*lines = n;
+	return p;
+}

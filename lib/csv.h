@@ -47,6 +47,13 @@ void ew_csv_close(struct ew_csv *r);
 
 /* Appends one field, quoted when it holds a comma, quote, CR or LF. */
 void ew_csv_put(struct ew_buf *out, const char *s, size_t n);
+/*
+ * The end of the CSV row that starts at p (its newline outside quotes,
+ * or end), without parsing it; *lines, when not NULL, gets the number
+ * of lines it spans.
+ */
+const char *ew_csv_row_end(const char *p, const char *end,
+	unsigned long *lines);
 /* Appends one TSV field, escaping tab, LF, CR and backslash. */
 void ew_tsv_put(struct ew_buf *out, const char *s, size_t n);
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "history.h"
 #include "input.h"
 #include "merge.h"
@@ -175,13 +176,7 @@ find_row(const char *buf, size_t len, const char *id, const char *name,
 		if (hit + idlen >= end || hit[idlen] != ',' ||
 		    !row_start(buf, hit, &quotes_to, &quotes))
 			continue;
-		const char *q = hit;
-		int in = 0;
-		while (q < end && (in || *q != '\n')) {
-			if (*q == '"')
-				in = !in;
-			q++;
-		}
+		const char *q = ew_csv_row_end(hit, end, NULL);
 		struct ew_buf one = {0};
 		ew_buf_add(&one, buf, hlen);
 		ew_buf_add(&one, hit, (size_t)(q - hit));
@@ -709,12 +704,7 @@ split_rows(const char *buf, size_t len, struct row **rows, size_t *n)
 	if (!p)
 		return;
 	for (p++; p < end;) {
-		const char *q = p;
-		int quoted = 0;
-		while (q < end && (quoted || *q != '\n')) {
-			quoted ^= *q == '"';
-			q++;
-		}
+		const char *q = ew_csv_row_end(p, end, NULL);
 		*rows = ew_xrealloc(*rows, (*n + 1) * sizeof **rows);
 		(*rows)[(*n)++] = (struct row){p, (size_t)(q - p)};
 		p = q + 1;
