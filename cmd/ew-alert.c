@@ -154,21 +154,8 @@ rules_at(struct ew_repo *repo, const git_oid *at, const char *spec,
 		free(buf);
 		return ew_errf(e, "%s has no rules.conf", spec);
 	}
-	const char *tmp = getenv("TMPDIR");
-	path = ew_xasprintf("%s/ew-rules-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		ew_errf(e, "cannot write a temporary file: %s", strerror(errno));
+	if (!(path = ew_temp_file("ew-rules", buf, len, e)))
 		goto out;
-	}
-	FILE *fp = fdopen(fd, "w");
-	if (!fp || fwrite(buf, 1, len, fp) != len || fclose(fp) != 0) {
-		ew_errf(e, "cannot write a temporary file: %s", strerror(errno));
-		if (!fp)
-			close(fd);
-		unlink(path);
-		goto out;
-	}
 	label = ew_xasprintf("%s:rules.conf", spec);
 	rc = ew_rules_load(rs, path, label, schema, problems, e);
 	unlink(path);

@@ -193,23 +193,11 @@ ew_transport_init(struct ew_transport *t, const char *url, const char *pin,
 	if (pin && *pin) {
 		if (!valid_key(pin))
 			return ew_errf(e, "invalid pinned host key '%s' (expected 'TYPE BASE64' as in a .pub file, e.g. 'ssh-ed25519 AAAA...')", pin);
-		const char *tmp = getenv("TMPDIR");
-		t->pinfile = ew_xasprintf("%s/ew-known-hosts-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		int fd = mkstemp(t->pinfile);
-		if (fd < 0) {
-			ew_errf(e, "cannot create '%s': %s", t->pinfile, strerror(errno));
-			free(t->pinfile);
-			t->pinfile = NULL;
-			return -1;
-		}
 		char *line = ew_xasprintf("* %s\n", pin);
-		ssize_t w = write(fd, line, strlen(line));
-		close(fd);
+		t->pinfile = ew_temp_file("ew-known-hosts", line, strlen(line), e);
 		free(line);
-		if (w < 0) {
-			ew_transport_free(t);
-			return ew_errf(e, "cannot write a temporary known_hosts file");
-		}
+		if (!t->pinfile)
+			return -1;
 		kh = t->pinfile;
 	}
 	ew_buf_adds(&ssh, "GIT_SSH_COMMAND=ssh -o BatchMode=yes -o StrictHostKeyChecking=yes"

@@ -124,38 +124,6 @@ out:
 	return rc;
 }
 
-/* Writes sig into a new temporary file; its name goes to *path. */
-static int
-sig_file(const char *sig, char **path, struct ew_err *e)
-{
-	const char *tmp = getenv("TMPDIR");
-	*path = ew_xasprintf("%s/ew-sig-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	int fd = mkstemp(*path);
-	if (fd < 0) {
-		int err = errno;
-		free(*path);
-		*path = NULL;
-		return ew_errf(e, "cannot write a temporary file: %s", strerror(err));
-	}
-	size_t len = strlen(sig), done = 0;
-	while (done < len) {
-		ssize_t w = write(fd, sig + done, len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			int err = errno;
-			close(fd);
-			unlink(*path);
-			free(*path);
-			*path = NULL;
-			return ew_errf(e, "cannot write a temporary file: %s", strerror(err));
-		}
-		done += (size_t)w;
-	}
-	close(fd);
-	return 0;
-}
-
 static int
 check_ssh(const char *data, size_t len, const char *file,
 	const char *allowed, time_t when, char **signer, char **problem,
@@ -266,7 +234,7 @@ ew_sig_check(const char *data, size_t len, const char *sig,
 		*problem = ew_xstrdup("a signature of an unknown kind");
 		return 0;
 	}
-	if (sig_file(sig, &file, e) < 0)
+	if (!(file = ew_temp_file("ew-sig", sig, strlen(sig), e)))
 		return -1;
 	rc = ssh ? check_ssh(data, len, file, allowed_signers, when, signer, problem, e)
 		: check_openpgp(data, len, file, signer, problem, e);

@@ -616,3 +616,39 @@ ew_trailers(const char *msg, const char *key, struct ew_strv *out)
 	}
 	free(block);
 }
+
+char *
+ew_temp_file(const char *name, const char *data, size_t len, struct ew_err *e)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *path = ew_xasprintf("%s/%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
+	int fd = mkstemp(path);
+	size_t done = 0;
+
+	if (fd < 0) {
+		ew_errf(e, "cannot create a temporary file '%s': %s", path, strerror(errno));
+		free(path);
+		return NULL;
+	}
+	while (done < len) {
+		ssize_t w = write(fd, data + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			ew_errf(e, "cannot write the temporary file '%s': %s", path,
+				w < 0 ? strerror(errno) : "nothing written");
+			close(fd);
+			unlink(path);
+			free(path);
+			return NULL;
+		}
+		done += (size_t)w;
+	}
+	if (close(fd) < 0) {
+		ew_errf(e, "cannot write the temporary file '%s': %s", path, strerror(errno));
+		unlink(path);
+		free(path);
+		return NULL;
+	}
+	return path;
+}

@@ -11,6 +11,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "err.h"
+
 void *ew_xmalloc(size_t n);
 void *ew_xcalloc(size_t n, size_t size);
 void *ew_xrealloc(void *p, size_t n);
@@ -93,6 +95,12 @@ void ew_remove_tree(const char *path);
 int ew_dir_is_empty(const char *dir);
 /* Reads a whole file; returns NULL with errno set on failure. */
 char *ew_read_file(const char *path, size_t *len);
+/*
+ * Writes data[0..len) into a new file $TMPDIR/NAME-XXXXXX (default /tmp)
+ * and returns its path (the caller unlinks and frees it), or NULL with e.
+ */
+char *ew_temp_file(const char *name, const char *data, size_t len,
+	struct ew_err *e);
 
 /*
  * Makes a pipe (both ends close-on-exec) and forks, after flushing stdio
