@@ -312,9 +312,13 @@ ew_git_run(const struct ew_transport *t, const char *dir,
 
 	while (args[n])
 		n++;
-	const char **argv = ew_xcalloc(n + 4, sizeof *argv);
+	const char **argv = ew_xcalloc(n + 6, sizeof *argv);
 	size_t k = 0;
 	argv[k++] = "git";
+	/* objects and refs a fetch or push writes reach the disk before
+	 * ew reports success, as ew's own commits do */
+	argv[k++] = "-c";
+	argv[k++] = "core.fsync=committed";
 	if (dir) {
 		argv[k++] = "-C";
 		argv[k++] = dir;

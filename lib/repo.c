@@ -259,12 +259,21 @@ out:
 	return rc;
 }
 
+void
+ew_git_start(void)
+{
+	git_libgit2_init();
+	/* objects, refs and the index reach the disk before a command
+	 * reports success: a crash after "ok" loses nothing */
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+}
+
 int
 ew_repo_open(struct ew_repo *r, const char *dir, int flags, struct ew_err *e)
 {
 	memset(r, 0, sizeof *r);
 	r->lockfd = -1;
-	git_libgit2_init();
+	ew_git_start();
 
 	char *root = find_root(dir, e);
 	if (!root)
@@ -742,7 +751,12 @@ ew_shard_path(const char *d)
 	return ew_xasprintf("reports/%.4s/%.2s.csv", d, d + 5);
 }
 
-/* mkdir -p for the directories of a file path below root. */
+static int fsync_dir_of(const char *file);
+
+/*
+ * mkdir -p for the directories of a file path below root; a directory it
+ * makes is synced into its parent, so the file's path survives a crash.
+ */
 static int
 make_parents(const char *root, const char *path, struct ew_err *e)
 {
@@ -751,8 +765,14 @@ make_parents(const char *root, const char *path, struct ew_err *e)
 
 	for (char *p = full + rootlen; (p = strchr(p, '/')); p++) {
 		*p = '\0';
-		if (mkdir(full, 0777) < 0 && errno != EEXIST) {
+		int made = mkdir(full, 0777) == 0;
+		if (!made && errno != EEXIST) {
 			ew_errf(e, "cannot create directory '%s': %s", full, strerror(errno));
+			free(full);
+			return -1;
+		}
+		if (made && fsync_dir_of(full) < 0) {
+			ew_errf(e, "cannot sync the directory of '%s': %s", full, strerror(errno));
 			free(full);
 			return -1;
 		}
@@ -778,6 +798,20 @@ fsync_dir_of(const char *file)
 		close(fd);
 	free(dir);
 	return rc;
+}
+
+/* fsync of the file at path, then of its directory. */
+static int
+sync_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc = fd < 0 || fsync(fd) < 0 ? -1 : 0;
+	int saved = errno;
+
+	if (fd >= 0)
+		close(fd);
+	errno = saved;
+	return rc < 0 ? -1 : fsync_dir_of(path);
 }
 
 int
@@ -1010,22 +1044,27 @@ move_head(git_repository *git, const git_oid *id, const git_oid *from,
 		rc = git_reference_create_matching(&moved, git, branch, id, 1, from, log);
 	else
 		rc = git_reference_create(&moved, git, branch, id, 0, log);
-	if (rc < 0)
+	if (rc == GIT_EMODIFIED)
 		rc = ew_git_err(e, "cannot move HEAD (did something else change the repository?)");
+	else if (rc < 0)
+		rc = ew_git_err(e, "cannot move HEAD");
 	git_reference_free(moved);
 	git_reference_free(head);
 	return rc;
 }
 
+/*
+ * Writes the commit object (signed when signing is set up) for tree,
+ * without moving any branch to it.
+ */
 static int
-create_commit(git_repository *git, const git_signature *a,
+write_commit(git_repository *git, const git_signature *a,
 	const git_signature *c, const char *msg, git_tree *tree,
 	const git_commit **parents, size_t nparents, git_oid *out,
 	struct ew_err *e)
 {
 	git_buf buf = {0};
 	git_odb *odb = NULL;
-	const git_commit *parent = nparents ? parents[0] : NULL;
 	struct ew_buf text = {0};
 	struct ew_signer signer = {0};
 	int rc = -1;
@@ -1072,16 +1111,37 @@ create_commit(git_repository *git, const git_signature *a,
 		ew_git_err(e, "cannot write the commit");
 		goto out;
 	}
-	const char *nl = strchr(msg, '\n');
-	char *log = ew_xasprintf("commit%s%s: %.*s", parent ? "" : " (initial)",
-		nparents > 1 ? " (merge)" : "", nl ? (int)(nl - msg) : (int)strlen(msg), msg);
-	rc = move_head(git, out, parent ? git_commit_id(parent) : NULL, log, e);
-	free(log);
+	rc = 0;
 out:
 	ew_signer_free(&signer);
 	git_odb_free(odb);
 	git_buf_dispose(&buf);
 	ew_buf_free(&text);
+	return rc;
+}
+
+/* The reflog's words for moving HEAD to a new commit. */
+static char *
+commit_log(const char *msg, size_t nparents)
+{
+	const char *nl = strchr(msg, '\n');
+
+	return ew_xasprintf("commit%s%s: %.*s", nparents ? "" : " (initial)",
+		nparents > 1 ? " (merge)" : "", nl ? (int)(nl - msg) : (int)strlen(msg), msg);
+}
+
+/* write_commit, then HEAD moved to it from its first parent. */
+static int
+create_commit(git_repository *git, const git_signature *a,
+	const git_signature *c, const char *msg, git_tree *tree,
+	const git_commit **parents, size_t nparents, git_oid *out,
+	struct ew_err *e)
+{
+	if (write_commit(git, a, c, msg, tree, parents, nparents, out, e) < 0)
+		return -1;
+	char *log = commit_log(msg, nparents);
+	int rc = move_head(git, out, nparents ? git_commit_id(parents[0]) : NULL, log, e);
+	free(log);
 	return rc;
 }
 
@@ -1164,32 +1224,79 @@ restore_path(struct ew_repo *r, git_index *idx, const char *path,
 	return rc;
 }
 
-/* Puts the files of a failed commit back as they are in HEAD. */
-static int
-roll_back(struct ew_repo *r, const struct ew_change *ch, size_t n)
+/*
+ * While a commit is in progress, the file a change replaces or removes is
+ * kept under this name (a hard link, or the file renamed), so that a
+ * failed commit puts it back with a rename, which a full disk still
+ * allows. The name is one of write_atomic's temporaries: the next writer
+ * after a crash removes it (recover).
+ */
+static char *
+backup_name(const char *full)
 {
-	git_index *idx = NULL;
+	return ew_xasprintf("%s.ew-tmp-old-%ld", full, (long)getpid());
+}
+
+/* Makes the change in the work tree, keeping what it replaces. */
+static int
+apply_change(struct ew_repo *r, const struct ew_change *x, struct ew_err *e)
+{
+	char *full = ew_xasprintf("%s%s", r->root, x->path);
+	char *old = backup_name(full);
 	int rc = 0;
 
-	if (git_repository_index(&idx, r->git) < 0 || git_index_read(idx, 1) < 0) {
-		git_index_free(idx);
-		return -1;
+	unlink(old);
+	if (x->data) {
+		if (exists(full) && link(full, old) < 0)
+			rc = ew_errf(e, "cannot keep '%s' while it is replaced: %s", full, strerror(errno));
+		else
+			rc = write_file(r->root, x->path, x->data, x->len, x->executable, e);
+	} else if (rename(full, old) < 0 && errno != ENOENT) {
+		rc = ew_errf(e, "cannot remove '%s': %s", full, strerror(errno));
+	} else if (fsync_dir_of(full) < 0) {
+		rc = ew_errf(e, "cannot sync the directory of '%s': %s", full, strerror(errno));
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (restore_path(r, idx, ch[i].path, 0) < 0)
-			rc = -1;
-		/* directories the change made, now empty (rmdir keeps any other) */
-		char *dir = ew_xasprintf("%s%s", r->root, ch[i].path);
-		for (char *slash; (slash = strrchr(dir, '/')) && (size_t)(slash - dir) >= strlen(r->root);) {
-			*slash = '\0';
-			if (rmdir(dir) < 0 && errno != ENOENT)
-				break;
-		}
-		free(dir);
+	free(old);
+	free(full);
+	return rc;
+}
+
+/* Removes the directories of path below root that are empty now. */
+static void
+remove_empty_parents(const char *root, const char *path)
+{
+	char *dir = ew_xasprintf("%s%s", root, path);
+
+	for (char *slash; (slash = strrchr(dir, '/')) && (size_t)(slash - dir) >= strlen(root);) {
+		*slash = '\0';
+		if (rmdir(dir) < 0)
+			break;
 	}
-	if (git_index_write(idx) < 0)
+	free(dir);
+}
+
+/*
+ * Puts back what apply_change replaced or removed (undo), or lets it go
+ * (the commit is done). Returns -1 when the file could not be put back.
+ */
+static int
+finish_change(struct ew_repo *r, const struct ew_change *x, int undo)
+{
+	char *full = ew_xasprintf("%s%s", r->root, x->path);
+	char *old = backup_name(full);
+	int rc = 0;
+
+	/* (a rename between two links of one file does nothing: hence the
+	 * unlink after it) */
+	if (undo && exists(old))
+		rc = rename(old, full);
+	else if (undo && unlink(full) < 0 && errno != ENOENT)
 		rc = -1;
-	git_index_free(idx);
+	unlink(old);
+	fsync_dir_of(full);
+	remove_empty_parents(r->root, x->path);
+	free(old);
+	free(full);
 	return rc;
 }
 
@@ -1297,29 +1404,88 @@ drop_journal(struct ew_repo *r)
 }
 
 /*
- * Removes a git lock file that the killed writer of the journal left: one
- * made after the journal (an older one belongs to someone else, a git
- * commit waiting for its editor, say) and still there after two seconds
- * (git holds its locks for milliseconds). Returns -1, with a message,
- * when a lock is in the way and is not the writer's.
+ * Whether a live process other than this one may own the lock file whose
+ * inode is *st: one that has it open, or a git program
+ * working in the repository (its current directory below root), since git
+ * holds some locks with the file closed (git commit -a while its editor
+ * runs). Sets *pid to the one found. Without /proc nothing can be ruled
+ * out, and every lock counts as owned.
  */
 static int
-clear_stale_lock(const char *path, const struct stat *journal,
-	struct ew_err *e)
+lock_owned(const struct stat *st, const char *root,
+	long *pid)
 {
-	struct timespec nap = {0, 100 * 1000 * 1000};
-	struct stat st;
+	DIR *proc = opendir("/proc");
+	struct dirent *de;
+	size_t rootlen = strlen(root) - 1; /* root ends with '/' */
+	int owned = 0;
 
-	for (int i = 0; i < 20; i++) {
-		if (stat(path, &st) < 0)
-			return 0;
-		nanosleep(&nap, NULL);
+	*pid = 0;
+	if (!proc)
+		return 1;
+	while (!owned && (de = readdir(proc))) {
+		char *end, buf[PATH_MAX];
+		long p = strtol(de->d_name, &end, 10);
+		if (*end || p <= 0 || p == (long)getpid())
+			continue;
+		char *fddir = ew_xasprintf("/proc/%ld/fd", p);
+		DIR *fds = opendir(fddir);
+		struct dirent *fe;
+		while (fds && !owned && (fe = readdir(fds))) {
+			struct stat fst;
+			char *fd = ew_xasprintf("%s/%s", fddir, fe->d_name);
+			owned = fe->d_name[0] != '.' && stat(fd, &fst) == 0 &&
+				fst.st_dev == st->st_dev && fst.st_ino == st->st_ino;
+			free(fd);
+		}
+		if (fds)
+			closedir(fds);
+		free(fddir);
+		char *comm = ew_xasprintf("/proc/%ld/comm", p);
+		char *name = ew_read_file(comm, NULL);
+		free(comm);
+		if (!owned && name && strncmp(name, "git", 3) == 0) {
+			char *cwd = ew_xasprintf("/proc/%ld/cwd", p);
+			ssize_t n = readlink(cwd, buf, sizeof buf - 1);
+			free(cwd);
+			owned = n >= (ssize_t)rootlen && strncmp(buf, root, rootlen) == 0 &&
+				(n == (ssize_t)rootlen || buf[rootlen] == '/');
+		}
+		free(name);
+		if (owned)
+			*pid = p;
 	}
+	closedir(proc);
+	return owned;
+}
+
+/*
+ * Removes a git lock file that the killed writer of the journal left: one
+ * made after the journal (an older one belongs to someone else, a git
+ * commit waiting for its editor, say) that no live process may own (see
+ * lock_owned). Returns -1, with a message, when a lock is in the way and
+ * is not the writer's.
+ */
+static int
+clear_stale_lock(const char *path, const char *root,
+	const struct stat *journal, struct ew_err *e)
+{
+	struct stat st;
+	long pid;
+
+	if (stat(path, &st) < 0)
+		return 0;
 	if (st.st_mtim.tv_sec < journal->st_mtim.tv_sec ||
 	    (st.st_mtim.tv_sec == journal->st_mtim.tv_sec &&
 	     st.st_mtim.tv_nsec < journal->st_mtim.tv_nsec))
 		return ew_errf(e, "'%s' is in the way: another git command holds it; let it finish, or remove the file if no git command is running", path);
-	unlink(path);
+	if (lock_owned(&st, root, &pid)) {
+		if (pid)
+			return ew_errf(e, "'%s' is in the way: process %ld, a git command, may hold it; let it finish, or remove the file if no git command is running", path, pid);
+		return ew_errf(e, "'%s' is in the way, and /proc cannot tell whether a git command holds it; remove the file if no git command is running", path);
+	}
+	if (unlink(path) < 0 && errno != ENOENT)
+		return ew_errf(e, "cannot remove the stale lock '%s': %s", path, strerror(errno));
 	return 0;
 }
 
@@ -1389,14 +1555,16 @@ recover(struct ew_repo *r, struct ew_err *e)
 		return 0;
 	}
 	const char *gd = git_repository_path(r->git);
+	/* the index the writer kept (commit_changes) */
+	remove_temporaries(gd, "index");
 	char *lock = ew_xasprintf("%sindex.lock", gd);
-	rc = clear_stale_lock(lock, &js, e);
+	rc = clear_stale_lock(lock, r->root, &js, e);
 	free(lock);
 	git_reference *head = NULL;
 	if (rc == 0 && git_reference_lookup(&head, r->git, "HEAD") == 0 &&
 	    git_reference_type(head) == GIT_REFERENCE_SYMBOLIC) {
 		lock = ew_xasprintf("%s%s.lock", gd, git_reference_symbolic_target(head));
-		rc = clear_stale_lock(lock, &js, e);
+		rc = clear_stale_lock(lock, r->root, &js, e);
 		free(lock);
 	}
 	git_reference_free(head);
@@ -1419,7 +1587,8 @@ recover(struct ew_repo *r, struct ew_err *e)
 		if (restore_path(r, idx, p, keep) < 0)
 			rc = ew_errf(e, "cannot repair '%s', which an interrupted ew command was writing; restore it with 'git checkout HEAD -- %s'", p, p);
 	}
-	if (rc == 0 && git_index_write(idx) < 0)
+	if (rc == 0 && (git_index_write(idx) < 0 ||
+	    sync_file(git_index_path(idx)) < 0))
 		rc = ew_git_err(e, "cannot write the repaired index");
 	git_index_free(idx);
 	free(list);
@@ -1433,6 +1602,13 @@ recover(struct ew_repo *r, struct ew_err *e)
  * Writes the changes and moves HEAD: to a new commit whose parents are
  * HEAD and merge (when not NULL), or, when ff is set, to the existing
  * commit ff, whose tree the changes must make.
+ *
+ * The order is what keeps a failure harmless: first every object (blobs,
+ * trees, the commit), which changes nothing anyone sees; then the files,
+ * each replaced file kept under backup_name; then the index, the old one
+ * kept the same way; last the branch. A failure at any step (a full disk,
+ * an I/O error) puts the files and the index back by renames, which need
+ * no space; a crash leaves the journal, and the next writer repairs.
  */
 static int
 commit_changes(struct ew_repo *r, const struct ew_change *ch, size_t n,
@@ -1443,12 +1619,14 @@ commit_changes(struct ew_repo *r, const struct ew_change *ch, size_t n,
 	git_index *idx = NULL;
 	git_commit *parents[2] = {NULL, NULL};
 	git_tree *tree = NULL;
-	git_oid tree_id, commit_id;
+	git_oid tree_id, commit_id, head;
 	size_t written = 0;
-	int rc = -1;
+	int rc = -1, index_written = 0, journal = 0;
+	char *index_path = ew_xasprintf("%sindex", git_repository_path(r->git));
+	char *index_old = backup_name(index_path);
 
 	if (!ff && signatures(r->git, author, &a, &c, e) < 0)
-		return -1;
+		goto out;
 	/* a signing key that cannot be used is found before any file changes */
 	if (!ff && check_signer(r->git, e) < 0)
 		goto out;
@@ -1463,32 +1641,31 @@ commit_changes(struct ew_repo *r, const struct ew_change *ch, size_t n,
 		goto out;
 	if (write_journal(r, ch, n, e) < 0)
 		goto out;
-	for (; written < n; written++) {
-		const struct ew_change *x = &ch[written];
+	journal = 1;
+
+	/* the objects: the index in memory becomes the new tree */
+	for (size_t i = 0; i < n; i++) {
+		const struct ew_change *x = &ch[i];
+		int xrc;
 		if (x->data) {
-			if (write_file(r->root, x->path, x->data, x->len, x->executable, e) < 0)
-				goto undo;
-			if (git_index_add_bypath(idx, x->path) < 0) {
-				ew_git_err(e, x->path);
-				written++;
-				goto undo;
-			}
+			git_index_entry ie;
+			memset(&ie, 0, sizeof ie);
+			ie.mode = x->executable ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+			ie.path = x->path;
+			xrc = git_index_add_from_buffer(idx, &ie, x->data, x->len);
 		} else {
-			if (remove_file(r->root, x->path, e) < 0)
-				goto undo;
-			if (git_index_remove_bypath(idx, x->path) < 0) {
-				ew_git_err(e, x->path);
-				written++;
-				goto undo;
-			}
+			xrc = git_index_get_bypath(idx, x->path, 0) ? git_index_remove_bypath(idx, x->path) : 0;
+		}
+		if (xrc < 0) {
+			ew_git_err(e, x->path);
+			goto undo;
 		}
 	}
-	if (git_index_write(idx) < 0 || git_index_write_tree(&tree_id, idx) < 0 ||
+	if (git_index_write_tree(&tree_id, idx) < 0 ||
 	    git_tree_lookup(&tree, r->git, &tree_id) < 0) {
-		ew_git_err(e, "cannot write the index");
+		ew_git_err(e, "cannot write the tree");
 		goto undo;
 	}
-	git_oid head;
 	if (git_reference_name_to_id(&head, r->git, "HEAD") < 0 ||
 	    git_commit_lookup(&parents[0], r->git, &head) < 0) {
 		ew_git_err(e, "cannot read HEAD");
@@ -1503,18 +1680,55 @@ commit_changes(struct ew_repo *r, const struct ew_change *ch, size_t n,
 			ew_errf(e, "the files do not make the tree of the commit to fast-forward to");
 			goto undo;
 		}
-		if (move_head(r->git, ff, &head, "ew: fast-forward", e) < 0)
-			goto undo;
 		commit_id = *ff;
 	} else {
 		if (merge && git_commit_lookup(&parents[1], r->git, merge) < 0) {
 			ew_git_err(e, "cannot read the commit to merge");
 			goto undo;
 		}
-		if (create_commit(r->git, a, c, msg, tree,
+		if (write_commit(r->git, a, c, msg, tree,
 			(const git_commit **)parents, merge ? 2 : 1, &commit_id, e) < 0)
 			goto undo;
 	}
+
+	/* the files, then the index (with their stat data) */
+	unlink(index_old);
+	if (exists(index_path) && link(index_path, index_old) < 0) {
+		ew_errf(e, "cannot keep '%s' while it is replaced: %s", index_path, strerror(errno));
+		goto undo;
+	}
+	for (; written < n; written++) {
+		if (apply_change(r, &ch[written], e) < 0) {
+			written++; /* a half-made change is undone too */
+			goto undo;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (ch[i].data && git_index_add_bypath(idx, ch[i].path) < 0) {
+			ew_git_err(e, ch[i].path);
+			goto undo;
+		}
+	}
+	index_written = 1; /* a failed write may have replaced it, too */
+	if (git_index_write(idx) < 0) {
+		ew_git_err(e, "cannot write the index");
+		goto undo;
+	}
+	/* libgit2 renames the index into place without syncing it */
+	if (sync_file(index_path) < 0) {
+		ew_errf(e, "cannot sync '%s': %s", index_path, strerror(errno));
+		goto undo;
+	}
+
+	/* the branch */
+	char *log = ff ? ew_xstrdup("ew: fast-forward") : commit_log(msg, merge ? 2 : 1);
+	int moved = move_head(r->git, &commit_id, &head, log, e);
+	free(log);
+	if (moved < 0)
+		goto undo;
+	for (size_t i = 0; i < n; i++)
+		finish_change(r, &ch[i], 0);
+	unlink(index_old);
 	drop_journal(r);
 	if (out)
 		git_oid_tostr(out, 41, &commit_id);
@@ -1523,9 +1737,18 @@ commit_changes(struct ew_repo *r, const struct ew_change *ch, size_t n,
 undo:
 	git_index_free(idx);
 	idx = NULL;
-	/* what cannot be put back now is left to the next writer */
-	if (roll_back(r, ch, written) == 0)
-		drop_journal(r);
+	{
+		/* what cannot be put back now is left to the next writer */
+		int undone = 1;
+		while (written > 0)
+			if (finish_change(r, &ch[--written], 1) < 0)
+				undone = 0;
+		if (index_written && exists(index_old) && rename(index_old, index_path) < 0)
+			undone = 0;
+		unlink(index_old);
+		if (journal && undone)
+			drop_journal(r);
+	}
 out:
 	git_tree_free(tree);
 	git_commit_free(parents[0]);
@@ -1533,6 +1756,8 @@ out:
 	git_index_free(idx);
 	git_signature_free(a);
 	git_signature_free(c);
+	free(index_path);
+	free(index_old);
 	return rc;
 }
 
@@ -1719,7 +1944,7 @@ ew_repo_init(const char *dir, const char *sharedir, const char *author,
 	git_signature *a = NULL, *c = NULL;
 	int rc = -1, made_dir, made_git;
 
-	git_libgit2_init();
+	ew_git_start();
 	/* everything that can be refused is refused before anything is made */
 	if (refuse_existing(dir, e) < 0 || signatures(NULL, author, &a, &c, e) < 0)
 		goto out;

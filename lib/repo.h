@@ -31,6 +31,10 @@ enum {
 	EW_OPEN_CATALOGS = 1, /* load places.csv and categories.csv */
 };
 
+/* Starts libgit2 with fsync of what it writes in the git directory;
+ * balanced by ew_repo_close (or git_libgit2_shutdown). */
+void ew_git_start(void);
+
 /*
  * Finds the repository (dir, else $EW_DIR, else the current directory and
  * its parents) and opens it. Free with ew_repo_close.
