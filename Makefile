@@ -43,13 +43,39 @@ DEMO     = share/ew/demo/reports.csv share/ew/demo/tour.sh
 # Debian packages the build, tests and demo need.
 DEBS     = gcc make pkg-config libc6-dev libcsv-dev libjq-dev libgit2-dev \
            git jq python3 bats bats-assert bats-support man-db time \
-           curl msmtp openssh-client openssh-server openssl strace gpg
+           curl msmtp openssh-client openssh-server openssl strace gpg \
+           clang libclang-rt-14-dev valgrind parallel
+
+# How many bats files `make check` runs at a time (GNU parallel); empty
+# for one at a time.
+BATS_JOBS = 2
 
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
 
+# The fuzz harnesses (fuzz/README.md): `make fuzz` runs each for
+# FUZZ_TIME seconds, FUZZ_PAR at a time, built with clang's libFuzzer in
+# build/fuzz; `make check` replays their seed corpora and past crashes.
+FUZZERS   = fuzz-csv fuzz-ndjson fuzz-merge fuzz-date
+FUZZ_TIME = 60
+FUZZ_PAR  = 2
+FUZZ_CC   = clang
+FUZZ_SAN  = -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
+
+# valgrind as `make check-valgrind` runs each program, and the programs
+# it does not follow into when they exec them. (Not glibc's freeres at
+# exit: it flushes stdio, even the output a program drops with _exit.)
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
+           --show-leak-kinds=definite,indirect \
+           --errors-for-leak-kinds=definite,indirect --track-fds=no \
+           --num-callers=30 --run-libc-freeres=no --trace-children=yes \
+           --suppressions=$(CURDIR)/tests/valgrind.supp
+VG_SKIP  = /usr/*,/bin/*,/sbin/*
+
 LIBOBJ   = $(LIBSRC:lib/%.c=$(BUILD)/lib/%.o)
 UNITOBJ  = $(UNITSRC:tests/unit/%.c=$(BUILD)/unit/%.o)
+FUZZOBJ  = $(FUZZERS:%=$(BUILD)/fuzz/%.o) $(BUILD)/fuzz/replay.o
 
 all: $(PROGS:%=$(BIN)/%)
 
@@ -84,19 +110,79 @@ $(BIN)/%: $(BUILD)/cmd/%.o $(BUILD)/libew.a
 $(BUILD)/unit-tests: $(UNITOBJ) $(BUILD)/libew.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(UNITOBJ) $(BUILD)/libew.a $(LDLIBS)
 
+$(BUILD)/fuzz/%.o: fuzz/%.c fuzz/fuzz.h $(BUILD)/config.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -include $(BUILD)/config.h $(WARN) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# a harness with a main that runs saved inputs (make check)
+$(BUILD)/replay-%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay.o $(BUILD)/libew.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/fuzz/replay.o $(BUILD)/libew.a $(LDLIBS)
+
+# a harness linked with libFuzzer (make fuzz, which sets CC to clang)
+$(BUILD)/fuzz-%: $(BUILD)/fuzz/fuzz-%.o $(BUILD)/libew.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libew.a $(LDLIBS)
+
+.SECONDARY: $(FUZZOBJ)
+
 # The whole suite against a sanitizer build (AddressSanitizer and
 # UndefinedBehaviorSanitizer), with the fresh programs first on PATH.
 check: deps
 	$(MAKE) BUILD=build/asan BIN=build/asan/bin CFLAGS="-O1 -g $(SAN)" \
-		LDFLAGS="$(SAN)" all build/asan/unit-tests
+		LDFLAGS="$(SAN)" all build/asan/unit-tests \
+		$(FUZZERS:%=build/asan/replay-%)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		EW_SHAREDIR="$(CURDIR)/share/ew" build/asan/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		EW_SHAREDIR="$(CURDIR)/share/ew" sh fuzz/replay.sh build/asan $(FUZZERS)
+	ASAN_OPTIONS=detect_leaks=1 \
 		LSAN_OPTIONS=suppressions="$(CURDIR)/tests/lsan.supp":print_suppressions=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		EW_BIN="$(CURDIR)/build/asan/bin" EW_SHAREDIR="$(CURDIR)/share/ew" \
-		bats --tap tests/
+		bats --tap $(BATS_JOBS:%=--jobs % --no-parallelize-within-files) tests/
+
+# The slow checks (tests/slow/): ew add, ew update, ew alert and ew sync
+# killed at each of their system calls and at random moments, failed
+# writes (ENOSPC, EIO) at each write, fsync and rename, and 20 concurrent
+# writers, against the plain build; then each fuzz harness for
+# FUZZ_TIME seconds.
+check-slow: deps all
+	EW_SHAREDIR="$(CURDIR)/share/ew" EW_BIN="$(CURDIR)/$(BIN)" \
+		bats --tap tests/slow/
+	$(MAKE) fuzz
+
+# Runs each fuzz harness for FUZZ_TIME seconds (see fuzz/README.md);
+# fails when one finds a crash, saved under build/fuzz/crashes/.
+fuzz: deps
+	$(MAKE) BUILD=build/fuzz CC=$(FUZZ_CC) \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+		LDFLAGS="$(FUZZ_SAN)" $(FUZZERS:%=build/fuzz/%)
+	ASAN_OPTIONS=detect_leaks=1 EW_SHAREDIR="$(CURDIR)/share/ew" \
+		sh fuzz/run.sh build/fuzz $(FUZZ_TIME) $(FUZZ_PAR) $(FUZZERS)
+
+# The unit tests and the whole suite under valgrind, against a plain
+# build in build/vg: build/vg/wrap/ holds one script per program that
+# runs it under valgrind, and is EW_BIN. Any invalid access, use of an
+# uninitialised value or definite (or indirect) leak makes the program
+# exit 99 with valgrind's report on its stderr, and so fails its test.
+# Programs exec'd from a valgrind run (ew-add from ew) run under valgrind
+# too, but for system programs and scripts in the temporary directory.
+# EW_UNDER_VALGRIND=1 tells the suites: they give the slower programs
+# longer time limits.
+check-valgrind: deps
+	$(MAKE) BUILD=build/vg BIN=build/vg/bin CFLAGS="-O1 -g" all build/vg/unit-tests
+	@mkdir -p build/vg/wrap
+	@for p in $(PROGS); do \
+		printf '#!/bin/sh\nexec %s --trace-children-skip="%s,$${TMPDIR:-/tmp}/*" "%s" "$$@"\n' \
+			'$(VALGRIND)' '$(VG_SKIP)' "$(CURDIR)/build/vg/bin/$$p" \
+			>build/vg/wrap/$$p.tmp && chmod +x build/vg/wrap/$$p.tmp && \
+		mv -f build/vg/wrap/$$p.tmp build/vg/wrap/$$p || exit 1; \
+	done
+	EW_SHAREDIR="$(CURDIR)/share/ew" $(VALGRIND) \
+		--trace-children-skip="$(VG_SKIP)" build/vg/unit-tests
+	EW_BIN="$(CURDIR)/build/vg/wrap" EW_SHAREDIR="$(CURDIR)/share/ew" \
+		EW_UNDER_VALGRIND=1 bats --tap tests/
 
 # Builds, creates a demo repository in demo/ and walks through it.
 demo: deps all
@@ -147,6 +233,7 @@ clean:
 
 FORCE:
 
-.PHONY: all check demo deps bench install uninstall clean FORCE
+.PHONY: all check check-slow fuzz check-valgrind demo deps bench install uninstall clean FORCE
 
--include $(LIBOBJ:.o=.d) $(UNITOBJ:.o=.d) $(PROGS:%=$(BUILD)/cmd/%.d)
+-include $(LIBOBJ:.o=.d) $(UNITOBJ:.o=.d) $(PROGS:%=$(BUILD)/cmd/%.d) \
+	$(FUZZOBJ:.o=.d)

@@ -192,7 +192,8 @@ message(const struct batch *b)
 	if (b->n == 1) {
 		ew_buf_addf(&m, "Add report %s (%s, %s", r->v[EW_C_ID],
 			r->v[EW_C_CATEGORY], r->v[EW_C_CERCLE]);
-		if (*r->v[EW_C_SEVERITY])
+		/* a confidential record: its id, category and place only */
+		if (*r->v[EW_C_SEVERITY] && !ew_record_confidential(r))
 			ew_buf_addf(&m, ", severity %s", r->v[EW_C_SEVERITY]);
 		ew_buf_adds(&m, ")\n");
 	} else {

@@ -335,14 +335,51 @@ run_message(const struct ew_alog *log, size_t from)
 	return ew_buf_detach(&m);
 }
 
+/*
+ * A rule name or an alert group as a commit message shows it: one line,
+ * control and bidirectional characters escaped (ew_neutralise), its first
+ * 64 bytes only, so that no record value grouped by can add lines,
+ * paragraphs or trailers to the message.
+ */
+static char *
+subject_text(const char *s)
+{
+	struct ew_buf b = {0};
+	size_t n = strlen(s), k = n;
+
+	if (k > 64)
+		for (k = 64; k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80; k--)
+			;
+	ew_neutralise(&b, s, k, 0);
+	if (k < n)
+		ew_buf_adds(&b, "...");
+	return ew_buf_detach(&b);
+}
+
+/*
+ * Text for the Nagios line: neutralised (one line, controls escaped), and
+ * no '|', which would start the performance data.
+ */
+static char *
+nagios_text(const char *s)
+{
+	struct ew_buf b = {0};
+
+	ew_neutralise(&b, s, strlen(s), 0);
+	for (char *p = b.s; *p; p++)
+		if (*p == '|')
+			*p = ' ';
+	return ew_buf_detach(&b);
+}
+
 /* The Nagios line of an error: one line, whatever the message. */
 static void
 nagios_unknown(const char *msg)
 {
-	printf("EW UNKNOWN - ");
-	for (; *msg; msg++)
-		putchar(*msg == '\n' || *msg == '|' ? ' ' : *msg);
-	printf("\n");
+	char *text = nagios_text(msg);
+
+	printf("EW UNKNOWN - %s\n", text);
+	free(text);
 	fflush(stdout);
 }
 
@@ -382,8 +419,11 @@ nagios(const struct ew_alog *log, int failed, const char *why)
 		printf(" alert%s open", total == 1 ? "" : "s");
 	else
 		printf("no alerts open");
-	if (failed)
-		printf("; %d rule%s failed (%s)", failed, failed == 1 ? "" : "s", why);
+	if (failed) {
+		char *text = nagios_text(why);
+		printf("; %d rule%s failed (%s)", failed, failed == 1 ? "" : "s", text);
+		free(text);
+	}
 	printf(" |");
 	for (int l = EW_RED; l >= 0; l--)
 		printf(" %s=%zu;;;0", ew_level_name(l), count[l]);
@@ -750,9 +790,12 @@ respond(const struct opts *o)
 			note = own = ew_xasprintf("resolved by hand: %s", note);
 		ew_arow_set(row, EW_A_NOTE, note);
 		free(own);
+		char *srule = subject_text(rule), *sgroup = subject_text(group);
 		ew_buf_addf(&msg, "%s alert %s (%s%s%s)\n\nEw-Action: %s\nEw-Alert: %s\n",
-			ack ? "Acknowledge" : "Resolve", id, rule, *group ? " " : "", group,
+			ack ? "Acknowledge" : "Resolve", id, srule, *sgroup ? " " : "", sgroup,
 			ack ? "ack" : "resolve", id);
+		free(srule);
+		free(sgroup);
 		if (commit_log(&repo, &log, msg.s, o->author, &e) == 0)
 			rc = 0;
 	}
@@ -831,8 +874,11 @@ silence(const struct opts *o)
 	ew_arow_set(row, EW_A_UNTIL, until);
 	ew_arow_set(row, EW_A_WHO, who);
 	ew_arow_set(row, EW_A_NOTE, o->reason);
+	char *srule = subject_text(rule), *sgroup = subject_text(group ? group : "");
 	ew_buf_addf(&msg, "Silence %s%s%s until %s\n\nEw-Action: silence\nEw-Silence: %s\n",
-		rule, group && *group ? " " : "", group ? group : "", until, row->v[EW_A_ID]);
+		srule, *sgroup ? " " : "", sgroup, until, row->v[EW_A_ID]);
+	free(srule);
+	free(sgroup);
 	if (commit_log(&repo, &log, msg.s, o->author, &e) == 0)
 		rc = 0;
 out:

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "date.h"
 #include "filter.h"
+#include "history.h"
 #include "input.h"
 #include "output.h"
 #include "sync.h"
@@ -15,13 +16,16 @@ static const char usage_text[] =
 	"usage: ew-list [-C DIR] [--at REV|DATE] [--since DATE] [--until DATE]\n"
 	"               [--cercle NAME] [--commune NAME] [--category CODE]\n"
 	"               [--min-severity N] [--status STATUS] [--sensitivity LEVEL]\n"
+	"               [--include-confidential]\n"
 	"               [--where JQ] [--format csv|tsv|json|table] [--json]\n"
+	"               [--spreadsheet]\n"
 	"               [--fields A,B,...] [--count | --group-by FIELD] [ID...] [-]\n"
-	"       ew-list [-C DIR] --conflicts [--format csv|tsv|json|table] [ID...]\n";
+	"       ew-list [-C DIR] --conflicts [--include-confidential]\n"
+	"               [--format csv|tsv|json|table] [--spreadsheet] [ID...]\n";
 
 enum { O_SINCE = 256, O_UNTIL, O_CERCLE, O_COMMUNE, O_CATEGORY, O_MINSEV,
 	O_STATUS, O_SENS, O_WHERE, O_FORMAT, O_JSON, O_FIELDS, O_COUNT,
-	O_GROUP, O_CONFLICTS, O_AT, O_VERSION };
+	O_GROUP, O_CONFLICTS, O_AT, O_INCCONF, O_SHEET, O_VERSION };
 
 static const struct option longopts[] = {
 	{"at", required_argument, NULL, O_AT},
@@ -34,10 +38,12 @@ static const struct option longopts[] = {
 	{"format", required_argument, NULL, O_FORMAT},
 	{"group-by", required_argument, NULL, O_GROUP},
 	{"help", no_argument, NULL, 'h'},
+	{"include-confidential", no_argument, NULL, O_INCCONF},
 	{"json", no_argument, NULL, O_JSON},
 	{"min-severity", required_argument, NULL, O_MINSEV},
 	{"sensitivity", required_argument, NULL, O_SENS},
 	{"since", required_argument, NULL, O_SINCE},
+	{"spreadsheet", no_argument, NULL, O_SHEET},
 	{"status", required_argument, NULL, O_STATUS},
 	{"until", required_argument, NULL, O_UNTIL},
 	{"version", no_argument, NULL, O_VERSION},
@@ -50,6 +56,8 @@ struct opts {
 	const char *since, *until, *cercle, *commune, *category, *minsev;
 	const char *status, *sens, *where, *format, *fields, *group, *at;
 	int count, from_stdin, conflicts;
+	int confidential; /* --include-confidential */
+	int spreadsheet;  /* --spreadsheet */
 	struct ew_strv ids;
 };
 
@@ -73,6 +81,7 @@ struct run {
 	unsigned long matched;
 	int has_at;
 	git_oid at; /* --at: the commit whose records are read */
+	int out_opts; /* EW_OUT_SPREADSHEET */
 };
 
 static int
@@ -80,6 +89,23 @@ usage(FILE *fp, int status)
 {
 	fputs(usage_text, fp);
 	return status;
+}
+
+/*
+ * The output format: --format, else a table on a terminal and CSV
+ * elsewhere. --spreadsheet is for CSV and TSV, and means CSV without
+ * --format.
+ */
+static int
+output_format(const struct opts *o, enum ew_format *fmt, struct ew_err *e)
+{
+	*fmt = o->spreadsheet ? EW_FMT_CSV : ew_format_default(stdout);
+	if (o->format && ew_format_parse(o->format, fmt, e) < 0)
+		return -1;
+	if (o->spreadsheet && *fmt != EW_FMT_CSV && *fmt != EW_FMT_TSV)
+		return ew_errf(e, "--spreadsheet makes CSV and TSV safe to open in a spreadsheet; it cannot be used with --format %s (use csv or tsv)",
+			o->format);
+	return 0;
 }
 
 /* 1 when id starts with one of the prefixes (any case), or none is given. */
@@ -101,12 +127,13 @@ list_conflicts(const struct opts *o)
 	enum { NCOLS = sizeof names / sizeof names[0] };
 	struct ew_repo repo;
 	struct ew_conflicts cs;
+	struct ew_strv secret = {0};
 	struct ew_err e;
 	struct ew_out out;
-	enum ew_format fmt = ew_format_default(stdout);
+	enum ew_format fmt;
 	unsigned long shown = 0;
 
-	if (o->format && ew_format_parse(o->format, &fmt, &e) < 0)
+	if (output_format(o, &fmt, &e) < 0)
 		return ew_fail(&e);
 	if (ew_repo_open(&repo, NULL, 0, &e) < 0)
 		return ew_fail(&e);
@@ -114,7 +141,14 @@ list_conflicts(const struct opts *o)
 		ew_repo_close(&repo);
 		return ew_fail(&e);
 	}
-	ew_out_begin(&out, fmt, stdout, names, NULL, NCOLS);
+	if (!o->confidential && cs.n && ew_confidential_ids(&repo, &secret, &e) < 0) {
+		ew_strv_free(&secret);
+		ew_conflicts_free(&cs);
+		ew_repo_close(&repo);
+		return ew_fail(&e);
+	}
+	ew_out_begin_with(&out, fmt, o->spreadsheet ? EW_OUT_SPREADSHEET : 0,
+		stdout, names, NULL, NCOLS);
 	for (size_t i = 0; i < cs.n; i++) {
 		const struct ew_open_conflict *x = &cs.v[i];
 		char when[21], hex[13];
@@ -122,13 +156,23 @@ list_conflicts(const struct opts *o)
 			continue;
 		ew_time_format((time_t)x->when, when);
 		git_oid_tostr(hex, sizeof hex, &x->merge);
+		/* a record confidential on either side of the merge, or now:
+		   which field, not its values */
+		const char *id = x->c.id;
+		int hide = !o->confidential && (x->c.confidential || (secret.n &&
+			bsearch(&id, secret.v, secret.n, sizeof *secret.v, ew_str_cmp)));
+		size_t col = x->c.col;
 		const char *vals[NCOLS] = {when, hex, x->c.id,
-			repo.schema.cols[x->c.col].name, x->c.kept, x->c.lost,
-			x->c.kept_at, x->c.lost_at};
+			repo.schema.cols[col].name,
+			ew_confidential_value(hide, col, x->c.kept),
+			ew_confidential_value(hide, col, x->c.lost),
+			ew_confidential_value(hide, EW_C_UPDATED_AT, x->c.kept_at),
+			ew_confidential_value(hide, EW_C_UPDATED_AT, x->c.lost_at)};
 		ew_out_row(&out, vals);
 		shown++;
 	}
 	ew_out_end(&out);
+	ew_strv_free(&secret);
 	ew_conflicts_free(&cs);
 	ew_repo_close(&repo);
 	int rc = ew_finish_stdout();
@@ -147,6 +191,7 @@ set_filters(struct run *run, const struct opts *o, const struct ew_repo *repo,
 	if (ew_now(&now, e) < 0)
 		return -1;
 	f->folded = o->from_stdin;
+	f->confidential = o->confidential;
 	if ((o->since && ew_filter_since(f, o->since, now, e) < 0) ||
 	    (o->until && ew_filter_until(f, o->until, now, e) < 0) ||
 	    (o->cercle && ew_filter_place(f, "cercle", o->cercle, places, e) < 0) ||
@@ -300,7 +345,8 @@ begin_output(struct run *run, enum ew_format fmt)
 		run->names[0] = s->cols[run->group_col].name;
 		run->names[1] = "count";
 		numeric[0] = s->cols[run->group_col].numeric;
-		ew_out_begin(&run->out, fmt, stdout, run->names, numeric, 2);
+		ew_out_begin_with(&run->out, fmt, run->out_opts, stdout,
+			run->names, numeric, 2);
 		return;
 	}
 	run->names = ew_xcalloc(run->ncols, sizeof *run->names);
@@ -310,7 +356,8 @@ begin_output(struct run *run, enum ew_format fmt)
 		run->names[i] = s->cols[run->cols[i]].name;
 		run->numeric[i] = s->cols[run->cols[i]].numeric;
 	}
-	ew_out_begin(&run->out, fmt, stdout, run->names, run->numeric, run->ncols);
+	ew_out_begin_with(&run->out, fmt, run->out_opts, stdout, run->names,
+		run->numeric, run->ncols);
 }
 
 static void
@@ -353,10 +400,10 @@ list(struct opts *o)
 	struct ew_check check = {0};
 	struct run run = {0};
 	struct ew_err e = {{0}};
-	enum ew_format fmt = ew_format_default(stdout);
+	enum ew_format fmt;
 	int have_repo, rc = 2;
 
-	if (o->format && ew_format_parse(o->format, &fmt, &e) < 0)
+	if (output_format(o, &fmt, &e) < 0)
 		return ew_fail(&e);
 	/* with '-', a repository is used when there is one, for its names */
 	have_repo = ew_repo_open(&repo, NULL, EW_OPEN_CATALOGS, &e) == 0;
@@ -368,6 +415,7 @@ list(struct opts *o)
 	run.schema = have_repo ? &repo.schema : &own;
 	run.group_col = -1;
 	run.count_only = o->count;
+	run.out_opts = o->spreadsheet ? EW_OUT_SPREADSHEET : 0;
 	ew_filter_init(&run.f, run.schema);
 	if (set_filters(&run, o, have_repo ? &repo : NULL, &e) < 0 ||
 	    set_columns(&run, o->fields, fmt, &e) < 0)
@@ -378,6 +426,15 @@ list(struct opts *o)
 		run.has_at = 1;
 		/* objects are read, not checked: ew verify checks that they are whole */
 		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+		/* a record confidential now is left out of the past too */
+		struct ew_strv secret = {0};
+		if (!o->confidential && ew_confidential_ids(&repo, &secret, &e) < 0) {
+			ew_strv_free(&secret);
+			goto out;
+		}
+		for (size_t i = 0; i < secret.n; i++)
+			ew_filter_hide(&run.f, secret.v[i]);
+		ew_strv_free(&secret);
 	}
 	if (o->group && (run.group_col = ew_schema_col(run.schema, o->group)) < 0) {
 		ew_errf(&e, "unknown field '%s' for --group-by (see ew-data(5) for the columns)", o->group);
@@ -452,9 +509,11 @@ main(int argc, char **argv)
 		case O_FIELDS: o.fields = optarg; break;
 		case O_FORMAT: o.format = optarg; break;
 		case O_GROUP: o.group = optarg; break;
+		case O_INCCONF: o.confidential = 1; break;
 		case O_JSON: o.format = "json"; break;
 		case O_MINSEV: o.minsev = optarg; break;
 		case O_SENS: o.sens = optarg; break;
+		case O_SHEET: o.spreadsheet = 1; break;
 		case O_SINCE: o.since = optarg; break;
 		case O_STATUS: o.status = optarg; break;
 		case O_UNTIL: o.until = optarg; break;
@@ -465,6 +524,11 @@ main(int argc, char **argv)
 	}
 	if (o.count && o.group) {
 		ew_warn("--count and --group-by cannot be used together");
+		return usage(stderr, 2);
+	}
+	/* confidential records are shown only when asked for by name */
+	if (o.sens && strcmp(o.sens, "confidential") == 0 && !o.confidential) {
+		ew_warn("--sensitivity confidential selects records that are left out unless asked for; add --include-confidential");
 		return usage(stderr, 2);
 	}
 	for (int i = optind; i < argc; i++) {
@@ -481,7 +545,7 @@ main(int argc, char **argv)
 	if (o.conflicts && (o.at || o.since || o.until || o.cercle || o.commune ||
 	    o.category || o.minsev || o.status || o.sens || o.where ||
 	    o.fields || o.count || o.group || o.from_stdin)) {
-		ew_warn("--conflicts takes only ids and --format");
+		ew_warn("--conflicts takes only ids, --format, --spreadsheet and --include-confidential");
 		ew_strv_free(&o.ids);
 		return usage(stderr, 2);
 	}

@@ -12,17 +12,19 @@
 
 static const char usage_text[] =
 	"usage: ew-log [-C DIR] [--since DATE] [--until DATE] [--author TEXT]\n"
-	"              [--format csv|tsv|json|table] [--json] [--reverse] [ID...]\n"
+	"              [--format csv|tsv|json|table] [--json] [--reverse]\n"
+	"              [--include-confidential] [ID...]\n"
 	"       ew-log [-C DIR] --anchor\n";
 
 enum { O_SINCE = 256, O_UNTIL, O_AUTHOR, O_FORMAT, O_JSON, O_REVERSE,
-	O_ANCHOR, O_VERSION };
+	O_ANCHOR, O_INCCONF, O_VERSION };
 
 static const struct option longopts[] = {
 	{"anchor", no_argument, NULL, O_ANCHOR},
 	{"author", required_argument, NULL, O_AUTHOR},
 	{"format", required_argument, NULL, O_FORMAT},
 	{"help", no_argument, NULL, 'h'},
+	{"include-confidential", no_argument, NULL, O_INCCONF},
 	{"json", no_argument, NULL, O_JSON},
 	{"reverse", no_argument, NULL, O_REVERSE},
 	{"since", required_argument, NULL, O_SINCE},
@@ -34,6 +36,7 @@ static const struct option longopts[] = {
 struct opts {
 	const char *since, *until, *author, *format;
 	int reverse, anchor;
+	int confidential; /* --include-confidential */
 	time_t from, to; /* the bounds of --since and --until */
 	enum ew_format fmt;
 	char **ids;
@@ -225,11 +228,15 @@ log_records(struct ew_repo *repo, const struct opts *o, struct ew_err *e)
 			const char *action = x->added && strcmp(x->c.action, "hand-edit") != 0 &&
 				strcmp(x->c.action, "merge") != 0 ? "add" : x->c.action;
 			size_t rows = x->nf ? x->nf : 1;
+			/* a confidential record: which fields changed, not to what */
+			int hide = !o->confidential && (h.confidential || x->confidential);
 			for (size_t f = 0; f < rows; f++) {
-				const char *field = x->nf ? repo->schema.cols[x->f[f].col].name : "";
-				const char *old = x->nf ? x->f[f].old : "";
+				size_t col = x->nf ? x->f[f].col : 0;
+				const char *field = x->nf ? repo->schema.cols[col].name : "";
+				const char *old = x->nf ? ew_confidential_value(hide, col, x->f[f].old) : "";
 				/* a row that does not parse there: what is wrong with it */
-				const char *now = x->nf ? x->f[f].now : x->problem ? x->problem : "";
+				const char *now = x->nf ? ew_confidential_value(hide, col, x->f[f].now)
+					: x->problem ? x->problem : "";
 				/* a table names the commit once */
 				int first = f == 0 || !table;
 				if (table) {
@@ -295,6 +302,7 @@ main(int argc, char **argv)
 			break;
 		case 'h': return usage(stdout, 0);
 		case O_ANCHOR: o.anchor = 1; break;
+		case O_INCCONF: o.confidential = 1; break;
 		case O_AUTHOR: o.author = optarg; break;
 		case O_FORMAT: o.format = optarg; break;
 		case O_JSON: o.format = "json"; break;
@@ -308,7 +316,8 @@ main(int argc, char **argv)
 	o.ids = argv + optind;
 	o.nids = (size_t)(argc - optind);
 	if (o.anchor) {
-		if (o.nids || o.since || o.until || o.author || o.format || o.reverse) {
+		if (o.nids || o.since || o.until || o.author || o.format || o.reverse ||
+		    o.confidential) {
 			ew_warn("--anchor takes no other option");
 			return usage(stderr, 2);
 		}

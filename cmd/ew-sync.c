@@ -98,7 +98,7 @@ show_remote_text(const char *remote, const struct ew_buf *err)
 
 	if (!err->s)
 		return;
-	ew_strip_controls(&clean, err->s, err->len);
+	ew_neutralise(&clean, err->s, err->len, EW_TEXT_LINES);
 	for (char *p = clean.s; p && *p;) {
 		char *nl = strchr(p, '\n');
 		if (nl)
@@ -168,7 +168,7 @@ no_branch(const struct ew_transport *t, struct ew_repo *r, const char *remote,
 			if (ref) {
 				if (names.len)
 					ew_buf_adds(&names, ", ");
-				ew_strip_controls(&names, ref + 12, strlen(ref + 12));
+				ew_neutralise(&names, ref + 12, strlen(ref + 12), 0);
 			}
 			p = nl ? nl + 1 : NULL;
 		}
@@ -363,7 +363,7 @@ push(const struct opts *o, const struct ew_transport *t, struct ew_repo *r,
 			rc = PUSH_LOCKED;
 		else {
 			struct ew_buf clean = {0};
-			ew_strip_controls(&clean, why, strlen(why));
+			ew_neutralise(&clean, why, strlen(why), 0);
 			ew_errf(e, "push to %s: the remote refused the update of %s: %s%s", url, dst,
 				clean.s ? clean.s : "", strstr(why, "hook") ? " (a hook on the hub rejected it; ask its administrator)" : "");
 			ew_buf_free(&clean);
@@ -622,8 +622,12 @@ main(int argc, char **argv)
 			/* the same id may arrive in several rounds: count it once */
 			ew_strv_sort_unique(&tl.received);
 			size_t n = tl.received.n;
-			fprintf(report, "%s: received %zu record%s, sent %zu", remotes.v[i],
+			/* a remote's name may hold bidirectional controls */
+			struct ew_buf name = {0};
+			ew_neutralise(&name, remotes.v[i], strlen(remotes.v[i]), 0);
+			fprintf(report, "%s: received %zu record%s, sent %zu", name.s,
 				n, n == 1 ? "" : "s", tl.sent);
+			ew_buf_free(&name);
 			if (tl.conflicts)
 				fprintf(report, "; %zu field%s changed on both sides kept the later update ('ew list --conflicts' shows them)",
 					tl.conflicts, tl.conflicts == 1 ? "" : "s");

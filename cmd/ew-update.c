@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "csv.h"
 #include "date.h"
 #include "store.h"
 #include "sync.h"
@@ -92,22 +93,52 @@ parse_args(struct job *j, const struct ew_schema *s, char **argv, int argc)
 	return j->errs.n ? -1 : 0;
 }
 
-/* Ids one per line on stdin (blank lines and surrounding blanks ignored). */
+/*
+ * Ids one per line on stdin (a byte order mark, blank lines and
+ * surrounding blanks ignored). The first line that is not an id ends the
+ * reading with an error that quotes its start only, so that no input,
+ * however long, is held or echoed.
+ */
 static void
 read_ids(struct job *j)
 {
+	enum { LINE_MAX_BYTES = 4096, QUOTE = 40 };
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
+	unsigned long lineno = 0;
 
-	while ((n = getline(&line, &cap, stdin)) > 0) {
+	while ((n = ew_getline_max(&line, &cap, stdin, LINE_MAX_BYTES)) != 0) {
+		lineno++;
+		if (n < 0) {
+			ew_strv_push(&j->errs, ew_xasprintf("stdin:%lu: expected one record id per line, found a line of more than %d bytes",
+				lineno, LINE_MAX_BYTES));
+			break;
+		}
+		if (memchr(line, '\0', (size_t)n)) {
+			ew_strv_push(&j->errs, ew_xasprintf("stdin:%lu: NUL byte in input", lineno));
+			break;
+		}
 		char *p = line, *end = line + n;
+		if (lineno == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+			p += 3;
 		while (p < end && (*p == ' ' || *p == '\t'))
 			p++;
 		while (end > p && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
 			end--;
-		if (end > p)
-			ew_strv_push(&j->prefixes, ew_xstrndup(p, (size_t)(end - p)));
+		if (end == p)
+			continue;
+		*end = '\0';
+		if (!ew_ulid_prefix_valid(p)) {
+			size_t k = (size_t)(end - p);
+			if (k > QUOTE) /* cut at a character boundary */
+				for (k = QUOTE; k > 0 && ((unsigned char)p[k] & 0xc0) == 0x80; k--)
+					;
+			ew_strv_push(&j->errs, ew_xasprintf("stdin:%lu: invalid id '%.*s%s' (expected one record id per line; ids are ULIDs: digits and letters, 26 at most)",
+				lineno, (int)k, p, p + k < end ? "..." : ""));
+			break;
+		}
+		ew_strv_push(&j->prefixes, ew_xstrndup(p, (size_t)(end - p)));
 	}
 	free(line);
 }
@@ -347,6 +378,8 @@ main(int argc, char **argv)
 	}
 	if (j.prefixes.n == 0 || j.dash)
 		read_ids(&j);
+	if (j.errs.n)
+		goto fail;
 	if (j.prefixes.n == 0) {
 		ew_strv_push(&j.errs, ew_xstrdup("no record ids given (as arguments or one per line on standard input)"));
 		goto fail;

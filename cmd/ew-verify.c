@@ -238,7 +238,9 @@ check_shards(struct verify *vf, struct ew_strv *ids, struct ew_err *e)
 			if (!errs.n && home && strcmp(home, path) != 0) {
 				problem(vf, "shards", ew_xstrdup(where), ew_xasprintf(
 					"record %s has event_date %s, so it belongs in %s",
-					recs[k]->v[EW_C_ID], recs[k]->v[EW_C_EVENT_DATE], home));
+					recs[k]->v[EW_C_ID], ew_confidential_value(
+						ew_record_confidential(recs[k]), EW_C_EVENT_DATE,
+						recs[k]->v[EW_C_EVENT_DATE]), home));
 				wrong = 1;
 			}
 			free(home);
@@ -966,19 +968,17 @@ load_catalogs(struct verify *vf)
 }
 
 /*
- * Text from commits and file names as one line: no terminal escapes or
- * other controls, line breaks as spaces, so no problem can forge another.
+ * Text from commits and file names as one line: terminal escapes, other
+ * controls and line breaks shown escaped (\u001b, \n), so no problem can
+ * forge another.
  */
 static char *
 one_line(const char *s)
 {
 	struct ew_buf clean = {0};
 
-	ew_strip_controls(&clean, s, strlen(s));
-	for (size_t i = 0; i < clean.len; i++)
-		if (clean.s[i] == '\n' || clean.s[i] == '\t')
-			clean.s[i] = ' ';
-	return clean.s ? ew_buf_detach(&clean) : ew_xstrdup("");
+	ew_neutralise(&clean, s, strlen(s), 0);
+	return ew_buf_detach(&clean);
 }
 
 static void

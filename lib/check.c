@@ -124,6 +124,9 @@ check_value(struct ctx *x, size_t col)
 	char *v = x->r->v[col];
 	const char *name = def->name;
 	long days;
+	/* what a message quotes: a confidential record's value only where
+	   such a record shows it */
+	const char *q = ew_confidential_value(ew_record_confidential(x->r), col, v);
 
 	if (!ew_utf8_valid(v, strlen(v))) {
 		problem(x, "invalid UTF-8 in %s", name);
@@ -136,26 +139,26 @@ check_value(struct ctx *x, size_t col)
 	case EW_T_REF: {
 		char up[27];
 		if (!ew_ulid_valid(v, up))
-			problem(x, "invalid %s '%s' (expected a ULID of 26 characters)", name, v);
+			problem(x, "invalid %s '%s' (expected a ULID of 26 characters)", name, q);
 		else
 			ew_record_set(x->r, col, up);
 		break;
 	}
 	case EW_T_DATE:
 		if (ew_date_parse(v, &days) < 0)
-			problem(x, "invalid %s '%s' (expected a date YYYY-MM-DD)", name, v);
+			problem(x, "invalid %s '%s' (expected a date YYYY-MM-DD)", name, q);
 		else if ((days - 1) * 86400L > (long)x->c->now)
-			problem(x, "%s '%s' is in the future", name, v);
+			problem(x, "%s '%s' is in the future", name, q);
 		break;
 	case EW_T_PREC:
 		if (!ew_parse_int(v, 1, 3, NULL))
-			problem(x, "invalid %s '%s' (expected 1, 2 or 3)", name, v);
+			problem(x, "invalid %s '%s' (expected 1, 2 or 3)", name, q);
 		else
 			canonical_int(x->r, col);
 		break;
 	case EW_T_TIME:
 		if (!ew_time_is_canonical(v))
-			problem(x, "invalid %s '%s' (expected a UTC time YYYY-MM-DDTHH:MM:SSZ)", name, v);
+			problem(x, "invalid %s '%s' (expected a UTC time YYYY-MM-DDTHH:MM:SSZ)", name, q);
 		break;
 	case EW_T_LINE:
 		if (has_control(v))
@@ -165,32 +168,38 @@ check_value(struct ctx *x, size_t col)
 		break;
 	case EW_T_ENUM: {
 		struct ew_buf why = {0};
-		if (!ew_enum_check(def, v, &why))
+		if (!ew_enum_check(def, v, &why)) {
+			/* the message quotes the value it is given */
+			if (q != v) {
+				ew_buf_free(&why);
+				ew_enum_check(def, q, &why);
+			}
 			problem(x, "%s", why.s);
+		}
 		ew_buf_free(&why);
 		break;
 	}
 	case EW_T_LAT:
 		if (!is_decimal(v, -90, 90))
-			problem(x, "invalid %s '%s' (expected decimal degrees from -90 to 90)", name, v);
+			problem(x, "invalid %s '%s' (expected decimal degrees from -90 to 90)", name, q);
 		else
 			canonical_decimal(x->r, col);
 		break;
 	case EW_T_LON:
 		if (!is_decimal(v, -180, 180))
-			problem(x, "invalid %s '%s' (expected decimal degrees from -180 to 180)", name, v);
+			problem(x, "invalid %s '%s' (expected decimal degrees from -180 to 180)", name, q);
 		else
 			canonical_decimal(x->r, col);
 		break;
 	case EW_T_COUNT:
 		if (!ew_parse_int(v, 0, 100000000, NULL))
-			problem(x, "invalid %s '%s' (expected a whole number, 0 or more)", name, v);
+			problem(x, "invalid %s '%s' (expected a whole number, 0 or more)", name, q);
 		else
 			canonical_int(x->r, col);
 		break;
 	case EW_T_SEVERITY:
 		if (!ew_parse_int(v, 1, 5, NULL))
-			problem(x, "invalid %s '%s' (expected an integer from 1 to 5)", name, v);
+			problem(x, "invalid %s '%s' (expected an integer from 1 to 5)", name, q);
 		else
 			canonical_int(x->r, col);
 		break;
@@ -390,7 +399,8 @@ ew_check_record(const struct ew_check *c, struct ew_record *r, int flags,
 	if (strcmp(r->v[EW_C_STATUS], "duplicate") == 0 && !*r->v[EW_C_DUPLICATE_OF])
 		problem(&x, "status 'duplicate' needs duplicate_of (the id of the original report)");
 	if (*r->v[EW_C_DUPLICATE_OF] && strcmp(r->v[EW_C_STATUS], "duplicate") != 0)
-		problem(&x, "duplicate_of is set but status is '%s' (use status=duplicate)", r->v[EW_C_STATUS]);
+		problem(&x, "duplicate_of is set but status is '%s' (use status=duplicate)",
+			ew_confidential_value(ew_record_confidential(r), EW_C_STATUS, r->v[EW_C_STATUS]));
 	if (*r->v[EW_C_DUPLICATE_OF] && strcmp(r->v[EW_C_DUPLICATE_OF], r->v[EW_C_ID]) == 0)
 		problem(&x, "duplicate_of cannot be the report's own id");
 	return x.n;

@@ -22,38 +22,19 @@ ew_warn(const char *fmt, ...)
 	ew_buf_vaddf(&b, fmt, ap);
 	va_end(ap);
 	/*
-	 * One message, one line: control characters from the input (or from
-	 * a library's message), and any byte of a message that is not valid
-	 * UTF-8, are shown escaped, never sent to the terminal.
+	 * One message, one line: whatever it quotes (a value from the input,
+	 * a remote's or jq's words) is shown neutralised, never sent to the
+	 * terminal as it is, and a line break in it shows as \n, so no value
+	 * can forge a message of its own (see ew_neutralise). A list of
+	 * problems is one message each (ew_fail_all).
 	 */
-	int raw = ew_utf8_valid(b.s, b.len);
-	fprintf(stderr, "%s: ", ew_progname);
-	for (size_t i = 0; i < b.len;) {
-		unsigned char c = (unsigned char)b.s[i];
-		if (c >= 0x80 && raw) {
-			/* C1 controls and bidirectional controls, escaped too */
-			unsigned cp;
-			size_t n = ew_utf8_decode(b.s + i, &cp);
-			if ((cp >= 0x80 && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
-			    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f ||
-			    cp == 0x061c)
-				fprintf(stderr, "\\u%04x", cp);
-			else
-				fwrite(b.s + i, 1, n, stderr);
-			i += n;
-			continue;
-		}
-		if (c == '\n')
-			fputs("\\n", stderr);
-		else if (c == '\t')
-			fputs("\\t", stderr);
-		else if (c < 0x20 || c == 0x7f || c >= 0x80)
-			fprintf(stderr, "\\x%02x", c);
-		else
-			fputc(c, stderr);
-		i++;
-	}
-	fputc('\n', stderr);
+	struct ew_buf line = {0};
+	ew_buf_adds(&line, ew_progname);
+	ew_buf_adds(&line, ": ");
+	ew_neutralise(&line, b.s ? b.s : "", b.len, 0);
+	ew_buf_addc(&line, '\n');
+	fwrite(line.s, 1, line.len, stderr);
+	ew_buf_free(&line);
 	ew_buf_free(&b);
 }
 

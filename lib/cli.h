@@ -19,7 +19,10 @@
 
 extern const char *ew_progname;
 
-/* "PROG: message" on stderr. */
+/*
+ * "PROG: message" on stderr, as one line: control and bidirectional
+ * characters, line breaks included, are shown escaped (ew_neutralise).
+ */
 void ew_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reports e and returns 2, the exit status of an error. */
 int ew_fail(const struct ew_err *e);

@@ -30,6 +30,7 @@ struct ew_csv {
 	struct ew_buf cur;
 	size_t curfields;
 	unsigned long rowstart;
+	size_t rowbytes; /* bytes of input the row took so far */
 	/* completed rows */
 	struct pending *q;
 	size_t qhead, qlen, qcap;
@@ -86,7 +87,37 @@ ew_csv_open_mem(const char *buf, size_t len, const char *name)
 	return r;
 }
 
-/* Returns the next physical line (with its LF) in *p, *n; 0 at the end. */
+ssize_t
+ew_getline_max(char **line, size_t *cap, FILE *fp, size_t max)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc_unlocked(fp)) != EOF) {
+		if (n == max) {
+			ungetc(c, fp);
+			return -1;
+		}
+		if (n + 2 > *cap) {
+			*cap = *cap ? *cap * 2 : 256;
+			if (*cap > max + 1)
+				*cap = max + 1;
+			*line = ew_xrealloc(*line, *cap);
+		}
+		(*line)[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (n == 0)
+		return 0;
+	(*line)[n] = '\0';
+	return (ssize_t)n;
+}
+
+/*
+ * Returns the next physical line (with its LF) in *p, *n; 0 at the end,
+ * -1 for a line longer than a record may be.
+ */
 static int
 next_line(struct ew_csv *r, const char **p, size_t *n)
 {
@@ -98,7 +129,8 @@ next_line(struct ew_csv *r, const char **p, size_t *n)
 			/* an unfinished line: complete it from the stream */
 			struct ew_buf b = {0};
 			ew_buf_add(&b, s, len);
-			ssize_t got = getline(&r->line, &r->linecap, r->fp);
+			ssize_t got = len > EW_MAX_RECORD ? -1 :
+				ew_getline_max(&r->line, &r->linecap, r->fp, EW_MAX_RECORD - len);
 			if (got > 0)
 				ew_buf_add(&b, r->line, (size_t)got);
 			free(r->line);
@@ -107,7 +139,7 @@ next_line(struct ew_csv *r, const char **p, size_t *n)
 			r->headpos = r->headlen;
 			*p = r->line;
 			*n = b.len;
-			return 1;
+			return got < 0 ? -1 : 1;
 		}
 		r->headpos += len;
 		*p = s;
@@ -115,9 +147,9 @@ next_line(struct ew_csv *r, const char **p, size_t *n)
 		return 1;
 	}
 	if (r->fp) {
-		ssize_t got = getline(&r->line, &r->linecap, r->fp);
+		ssize_t got = ew_getline_max(&r->line, &r->linecap, r->fp, EW_MAX_RECORD);
 		if (got <= 0)
-			return 0;
+			return (int)got;
 		*p = r->line;
 		*n = (size_t)got;
 		return 1;
@@ -177,6 +209,17 @@ fail(struct ew_csv *r, struct ew_err *e, unsigned long line, const char *what)
 	return ew_errf(e, "%s:%lu: %s", r->name, line, what);
 }
 
+/* The row that starts at line (or the line) is longer than a record may be. */
+static int
+too_long(struct ew_csv *r, struct ew_err *e, unsigned long line)
+{
+	r->dead = 1;
+	return ew_errf(e, "%s:%lu: record longer than " EW_MAX_RECORD_TEXT
+		" (the most one record may take)%s", r->name, line,
+		r->p.quoted && r->lineno > line
+		? "; is a quoted field left open?" : "");
+}
+
 /* Feeds one physical line (ending in LF, CRLF or a lone CR) to libcsv. */
 static int
 feed_line(struct ew_csv *r, const char *p, size_t n, struct ew_err *e)
@@ -184,9 +227,22 @@ feed_line(struct ew_csv *r, const char *p, size_t n, struct ew_err *e)
 	r->lineno++;
 	if (memchr(p, '\0', n))
 		return fail(r, e, r->lineno, "NUL byte in input");
+	if (r->rowstart == 0 && r->curfields == 0)
+		r->rowbytes = 0;
 	if (r->rowstart == 0 && r->curfields == 0 && n > 0 && p[0] != '\n' &&
 	    p[0] != '\r')
 		r->rowstart = r->lineno;
+	r->rowbytes += n;
+	/* a stream's rows are bounded; a buffer is in memory already, and a
+	 * row of the repository's own files (an alert's record ids) may be
+	 * longer */
+	if (r->fp && r->rowbytes > EW_MAX_RECORD)
+		return too_long(r, e, r->rowstart ? r->rowstart : r->lineno);
+	/* libcsv grows a field's buffer by blk_size at a time: make that the
+	 * size of the line or of the buffer, so that a long field is copied
+	 * a few times, not once per 4 KiB */
+	size_t blk = r->p.entry_size > n ? r->p.entry_size : n;
+	csv_set_blk_size(&r->p, blk > 4096 ? blk : 4096);
 	if (csv_parse(&r->p, p, n, on_field, on_row, r) != n) {
 		const char *why = csv_error(&r->p) == CSV_EPARSE
 			? "malformed quoting (a quote inside an unquoted field, or text after a closing quote)"
@@ -200,11 +256,14 @@ feed_line(struct ew_csv *r, const char *p, size_t n, struct ew_err *e)
 static int
 fill(struct ew_csv *r, struct ew_err *e)
 {
-	const char *p;
-	size_t n;
+	const char *p = NULL;
+	size_t n = 0;
 
 	while (r->qlen == 0 && !r->eof) {
-		if (!next_line(r, &p, &n)) {
+		int got = next_line(r, &p, &n);
+		if (got < 0)
+			return too_long(r, e, r->rowstart ? r->rowstart : r->lineno + 1);
+		if (got == 0) {
 			r->eof = 1;
 			if (csv_fini(&r->p, on_field, on_row, r) != 0)
 				return fail(r, e, r->rowstart ? r->rowstart : r->lineno,
@@ -230,6 +289,12 @@ fill(struct ew_csv *r, struct ew_err *e)
 			return -1;
 	}
 	return 0;
+}
+
+void
+ew_csv_set_line(struct ew_csv *r, unsigned long line)
+{
+	r->lineno = line;
 }
 
 int

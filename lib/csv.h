@@ -5,15 +5,23 @@
  * buffer. It reports the line each row starts on, rejects NUL bytes,
  * unterminated quoted fields and stray quotes, skips a UTF-8 byte order
  * mark and empty lines, and accepts LF, CRLF and CR line endings. Field
- * contents are kept byte for byte (no trimming).
+ * contents are kept byte for byte (no trimming). In a stream, a row
+ * longer than EW_MAX_RECORD bytes is an error, found before more of it is
+ * read, so the reader's memory stays bounded whatever the input.
  */
 #ifndef EW_CSV_H
 #define EW_CSV_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "err.h"
 #include "util.h"
+
+/* The most bytes one record may take: a CSV row with its line ends, or
+ * an NDJSON line. */
+#define EW_MAX_RECORD (1024 * 1024)
+#define EW_MAX_RECORD_TEXT "1 MiB"
 
 struct ew_row {
 	size_t n;          /* number of fields */
@@ -36,6 +44,9 @@ struct ew_csv *ew_csv_open_mem(const char *buf, size_t len, const char *name);
  */
 struct ew_csv *ew_csv_open_file_after(FILE *fp, const char *name,
 	const char *head, size_t headlen);
+
+/* Counts the next line read as line+1 (lines already read elsewhere). */
+void ew_csv_set_line(struct ew_csv *r, unsigned long line);
 
 /*
  * Reads the next row. Returns 1 and sets *row (valid until the next call),
@@ -66,6 +77,14 @@ int ew_csv_load_file(const char *path, const char *what,
 	int (*load)(struct ew_csv *r, const char *path, void *ctx,
 		struct ew_err *e),
 	void *ctx, struct ew_err *e);
+
+/*
+ * Reads one line of fp, with its LF, into *line (grown as getline(3) does,
+ * NUL-terminated; NUL bytes in the line are kept). Returns its length, 0
+ * at the end of the stream, or -1 when the line is longer than max bytes:
+ * then the first max bytes are taken and the rest of the line is not read.
+ */
+ssize_t ew_getline_max(char **line, size_t *cap, FILE *fp, size_t max);
 
 /* Index of the header field named name in row, or -1. */
 int ew_row_index(const struct ew_row *row, const char *name);

@@ -130,7 +130,13 @@ ew_time_parse(const char *s, time_t *t)
 	} else {
 		return -1;
 	}
-	*t = (time_t)(days * 86400 + hh * 3600 + mm * 60 + (ss > 59 ? 59 : ss) - off);
+	time_t v = (time_t)(days * 86400 + hh * 3600 + mm * 60 + (ss > 59 ? 59 : ss) - off);
+	/* an offset can carry the instant out of the years a date may have
+	 * (1900 to 9999), where it could not be written back as a date */
+	if (v < (time_t)days_from_civil(1900, 1, 1) * 86400 ||
+	    v >= (time_t)days_from_civil(10000, 1, 1) * 86400)
+		return -1;
+	*t = v;
 	return 0;
 }
 

@@ -2,7 +2,11 @@
  * err.h - errors returned by library code.
  *
  * Library functions never print or exit: they return -1 and describe the
- * problem in a struct ew_err, which the program reports as "PROG: MESSAGE".
+ * problem in a struct ew_err, which the program reports as "PROG: MESSAGE"
+ * on one line (ew_warn in cli.h). A message may quote values as they came
+ * (a record's field, a remote's or jq's words): they are neutralised where
+ * messages are printed, with ew_neutralise (util.h), not where they are
+ * made.
  */
 #ifndef EW_ERR_H
 #define EW_ERR_H

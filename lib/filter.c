@@ -139,6 +139,32 @@ ew_filter_by_id(struct ew_filter *f)
 	f->by_id = 1;
 }
 
+void
+ew_filter_hide(struct ew_filter *f, const char *id)
+{
+	ew_strv_push(&f->hidden, ew_xstrdup(id));
+	f->hidden_sorted = 0;
+}
+
+/* 1 when r is left out as confidential. */
+static int
+hidden(struct ew_filter *f, const struct ew_record *r)
+{
+	const char *id = r->v[EW_C_ID];
+
+	if (f->confidential)
+		return 0;
+	if (ew_record_confidential(r))
+		return 1;
+	if (!f->hidden.n)
+		return 0;
+	if (!f->hidden_sorted) {
+		qsort(f->hidden.v, f->hidden.n, sizeof *f->hidden.v, ew_str_cmp);
+		f->hidden_sorted = 1;
+	}
+	return bsearch(&id, f->hidden.v, f->hidden.n, sizeof *f->hidden.v, ew_str_cmp) != NULL;
+}
+
 
 static int
 id_wanted(struct ew_filter *f, const char *id)
@@ -182,6 +208,8 @@ ew_filter_match(struct ew_filter *f, const struct ew_record *r,
 {
 	const char *date = r->v[EW_C_EVENT_DATE];
 
+	if (hidden(f, r))
+		return 0;
 	if (*f->since && strcmp(date, f->since) < 0)
 		return 0;
 	if (*f->until && strcmp(date, f->until) > 0)
@@ -216,6 +244,7 @@ ew_filter_free(struct ew_filter *f)
 	free(f->sensitivity);
 	ew_strv_free(&f->ids);
 	ew_strv_free(&f->whole);
+	ew_strv_free(&f->hidden);
 	ew_jq_free(f->jq);
 	memset(f, 0, sizeof *f);
 }

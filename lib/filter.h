@@ -28,6 +28,13 @@ struct ew_filter {
 	                                whole_sorted is set */
 	int whole_sorted;
 	int by_id;                   /* an id list is given (maybe empty) */
+	int confidential;            /* confidential records pass too (else
+	                                none does, and the jq condition never
+	                                sees one) */
+	struct ew_strv hidden;       /* whole ids that do not pass unless
+	                                confidential is set (sorted when
+	                                hidden_sorted is) */
+	int hidden_sorted;
 	struct ew_jq *jq;
 	const struct ew_schema *schema;
 };
@@ -50,9 +57,18 @@ int ew_filter_min_severity(struct ew_filter *f, const char *v,
 int ew_filter_id(struct ew_filter *f, const char *prefix, struct ew_err *e);
 /* Only the records ew_filter_id names pass, even when it names none. */
 void ew_filter_by_id(struct ew_filter *f);
+/*
+ * The record with this whole id is treated as confidential, whatever the
+ * version at hand says (it is confidential in another version).
+ */
+void ew_filter_hide(struct ew_filter *f, const char *id);
 int ew_filter_where(struct ew_filter *f, const char *prog, struct ew_err *e);
 
-/* 1 when r passes, 0 when not, -1 on a jq error. */
+/*
+ * 1 when r passes, 0 when not, -1 on a jq error. Unless f->confidential
+ * is set, a confidential record (or one ew_filter_hide named) never
+ * passes, and the jq condition is not run on it.
+ */
 int ew_filter_match(struct ew_filter *f, const struct ew_record *r,
 	struct ew_err *e);
 void ew_filter_free(struct ew_filter *f);

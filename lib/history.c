@@ -1,5 +1,6 @@
 /* history.c - the audit trail; see history.h. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,6 +151,38 @@ row_start(const char *buf, const char *hit, size_t *scanned,
 }
 
 /*
+ * Reads the row row[0..len) of the shard buf called name, whose header
+ * is buf[0..hlen) (with its newline), into *rec: 1 when it holds a
+ * record, 0 when not, -1 with "NAME:LINE: what" in e.
+ */
+static int
+read_row(const char *buf, size_t hlen, const char *row, size_t len,
+	const char *name, const struct ew_schema *schema, struct ew_record **rec,
+	struct ew_err *e)
+{
+	struct ew_buf one = {0};
+	struct ew_err pe = {{0}};
+
+	ew_buf_add(&one, buf, hlen);
+	ew_buf_add(&one, row, len);
+	ew_buf_addc(&one, '\n');
+	struct ew_input *input = ew_input_open_mem(one.s, one.len, name, schema);
+	int got = ew_input_next(input, rec, &pe);
+	ew_input_close(input);
+	ew_buf_free(&one);
+	if (got >= 0)
+		return got;
+	/* the message names line 2 of the copy: give the row's line */
+	unsigned long line = 1;
+	for (const char *c = buf; c < row; c++)
+		line += *c == '\n';
+	size_t nl = strlen(name);
+	const char *what = strncmp(pe.msg, name, nl) == 0 && pe.msg[nl] == ':'
+		? strstr(pe.msg + nl + 1, ": ") : NULL;
+	return ew_errf(e, "%s:%lu: %s", name, line, what ? what + 2 : pe.msg);
+}
+
+/*
  * Finds the row of record id in a shard's bytes: a line that starts with
  * "ID," outside any quoted field. Parses it with the shard's header into
  * *rec (NULL when absent).
@@ -177,23 +210,9 @@ find_row(const char *buf, size_t len, const char *id, const char *name,
 		    !row_start(buf, hit, &quotes_to, &quotes))
 			continue;
 		const char *q = ew_csv_row_end(hit, end, NULL);
-		struct ew_buf one = {0};
-		ew_buf_add(&one, buf, hlen);
-		ew_buf_add(&one, hit, (size_t)(q - hit));
-		ew_buf_addc(&one, '\n');
-		struct ew_input *input = ew_input_open_mem(one.s, one.len, name, schema);
-		int got = ew_input_next(input, rec, &pe);
-		ew_input_close(input);
-		ew_buf_free(&one);
+		int got = read_row(buf, hlen, hit, (size_t)(q - hit), name, schema, rec, &pe);
 		if (got < 0) {
-			/* the message names line 2 of the copy: give the row's line */
-			unsigned long line = 1;
-			for (const char *c = buf; c < hit; c++)
-				line += *c == '\n';
-			size_t nl_ = strlen(name);
-			const char *what = strncmp(pe.msg, name, nl_) == 0 && pe.msg[nl_] == ':'
-				? strstr(pe.msg + nl_ + 1, ": ") : NULL;
-			*why = ew_xasprintf("%s:%lu: %s", name, line, what ? what + 2 : pe.msg);
+			*why = ew_xstrdup(pe.msg);
 			return 1;
 		}
 		if (got == 0 || strcmp((*rec)->v[EW_C_ID], id) != 0) {
@@ -506,6 +525,9 @@ add_entry(struct walk *w, struct ew_hist *h, git_commit *c,
 		if (ps[i]->last)
 			before[nb++] = ps[i]->last;
 	x.added = np == 0;
+	x.confidential = ew_record_confidential(cs->rec);
+	for (size_t i = 0; i < nb; i++)
+		x.confidential |= ew_record_confidential(before[i]);
 	if (!cs->rec) {
 		/* the row does not parse here: said where it starts */
 		for (size_t i = 0; i < np; i++)
@@ -651,6 +673,8 @@ ew_record_history(struct ew_repo *r, const char *id, struct ew_hist *h,
 	}
 	if (entries(&w, h, e) < 0)
 		goto out;
+	/* the table may have grown: HEAD's state is looked up again */
+	h->confidential = ew_record_confidential(lookup(&w, &head)->last);
 	rc = 0;
 out:
 	for (size_t i = 0; i < w.npool; i++)
@@ -666,6 +690,101 @@ out:
 	if (rc < 0)
 		ew_hist_free(h);
 	return rc;
+}
+
+/*
+ * Field col of the CSV row row[0..len), quotes and all, in *f and *flen:
+ * fields end at commas outside quotes. 0 when the row has fewer fields.
+ */
+static int
+row_field(const char *row, size_t len, size_t col, const char **f,
+	size_t *flen)
+{
+	const char *p = row, *end = row + len;
+
+	for (size_t c = 0;; c++) {
+		const char *start = p;
+		int quoted = 0;
+		while (p < end && (quoted || *p != ','))
+			quoted ^= *p++ == '"';
+		if (c == col) {
+			*f = start;
+			*flen = (size_t)(p - start);
+			return 1;
+		}
+		if (p == end)
+			return 0;
+		p++;
+	}
+}
+
+/* The index of column name in a shard's header line h[0..len), or -1. */
+static long
+header_col(const char *h, size_t len, const char *name)
+{
+	const char *f;
+	size_t flen, n = strlen(name);
+
+	while (len && (h[len - 1] == '\n' || h[len - 1] == '\r'))
+		len--;
+	for (size_t c = 0; row_field(h, len, c, &f, &flen); c++)
+		if (flen == n && memcmp(f, name, n) == 0)
+			return (long)c;
+	return -1;
+}
+
+int
+ew_confidential_ids(struct ew_repo *r, struct ew_strv *ids, struct ew_err *e)
+{
+	static const char word[] = "confidential";
+	enum { W = sizeof word - 1 };
+	struct ew_strv shards = {0};
+	/* the work tree, which is HEAD's, and cheaper to read than its blobs */
+	int rc = ew_repo_tree_shards(r, NULL, NULL, &shards, e);
+
+	for (size_t i = 0; rc == 0 && i < shards.n; i++) {
+		size_t len = 0;
+		char *path = ew_xasprintf("%s%s", r->root, shards.v[i]);
+		char *buf = ew_read_file(path, &len);
+		if (!buf)
+			rc = ew_errf(e, "cannot read '%s': %s", path, strerror(errno));
+		free(path);
+		if (rc < 0)
+			break;
+		const char *end = buf + len, *nl = memchr(buf, '\n', len);
+		size_t hlen = nl ? (size_t)(nl - buf) + 1 : len;
+		long ic = header_col(buf, hlen, "id"), sc = header_col(buf, hlen, "sensitivity");
+		/* the word is in the bytes of every confidential row, quoted or
+		   not: the other rows are not read. A row whose sensitivity field
+		   is the word, bare or quoted, is confidential; any other row
+		   with the word is parsed to be sure. */
+		for (const char *p = buf + hlen; rc == 0 && p < end;) {
+			const char *q = ew_csv_row_end(p, end, NULL), *f, *id;
+			size_t n = (size_t)(q - p), flen, idlen;
+			struct ew_record *rec = NULL;
+			if (!memmem(p, n, word, W)) {
+				/* not confidential */
+			} else if (ic >= 0 && sc >= 0 && row_field(p, n, (size_t)sc, &f, &flen) &&
+			    ((flen == W && memcmp(f, word, W) == 0) ||
+			     (flen == W + 2 && f[0] == '"' && memcmp(f + 1, word, W) == 0 && f[W + 1] == '"')) &&
+			    row_field(p, n, (size_t)ic, &id, &idlen) && idlen && !memchr(id, '"', idlen)) {
+				ew_strv_push(ids, ew_xstrndup(id, idlen));
+			} else if ((rc = read_row(buf, hlen, p, n, shards.v[i], &r->schema, &rec, e)) > 0) {
+				if (ew_record_confidential(rec))
+					ew_strv_push(ids, ew_xstrdup(rec->v[EW_C_ID]));
+				rc = 0;
+			}
+			ew_record_free(rec);
+			p = q < end ? q + 1 : q;
+		}
+		free(buf);
+	}
+	ew_strv_free(&shards);
+	if (rc < 0)
+		return -1;
+	if (ids->n > 1)
+		qsort(ids->v, ids->n, sizeof *ids->v, ew_str_cmp);
+	return 0;
 }
 
 void

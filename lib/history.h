@@ -44,12 +44,16 @@ struct ew_hentry {
 	struct ew_record *rec;  /* the record after the commit (NULL when
 	                           its row does not parse there) */
 	char *problem;          /* then what is wrong with it */
+	int confidential;       /* the record is confidential after the
+	                           commit or in a version it was compared with */
 };
 
 struct ew_hist {
 	char *id;               /* the record's full id */
 	struct ew_hentry *v;    /* oldest first */
 	size_t n;
+	int confidential;       /* the record is confidential in HEAD (its
+	                           latest readable version there) */
 };
 
 /*
@@ -70,6 +74,15 @@ void ew_hist_free(struct ew_hist *h);
  */
 int ew_commit_touched(struct ew_repo *r, git_commit *c, struct ew_strv *ids,
 	int *alerts, struct ew_err *e);
+
+/*
+ * The ids of the records that are confidential now (in the shards of the
+ * work tree, which are HEAD's), sorted, pushed onto ids: ew list --at
+ * leaves them out of the past too. A row that holds the word and does
+ * not parse is an error.
+ */
+int ew_confidential_ids(struct ew_repo *r, struct ew_strv *ids,
+	struct ew_err *e);
 
 /* 1 when path is a file of records: a shard or alerts.csv. */
 int ew_is_record_file(const char *path);

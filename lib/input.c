@@ -17,11 +17,13 @@ struct ew_input {
 	int *map;       /* input column -> schema column */
 	size_t width;
 	/* NDJSON */
-	struct ew_buf head; /* lines read while sniffing */
+	struct ew_buf head; /* the line that decided the format */
 	size_t headpos;
 	char *line;
 	size_t linecap;
 	unsigned long lineno;
+	unsigned long blank;   /* blank lines before it */
+	unsigned long toolong; /* the line sniffing found too long, or 0 */
 };
 
 struct ew_input *
@@ -69,7 +71,11 @@ id_line(const char *line)
 	return ew_ulid_valid(id, out);
 }
 
-/* Reads blank lines until the first meaningful one decides the format. */
+/*
+ * Reads blank lines until the first meaningful one decides the format.
+ * The blank lines are counted, not kept, so that any number of them
+ * takes no memory; the meaningful line is handed to the reader.
+ */
 static void
 sniff(struct ew_input *in)
 {
@@ -77,26 +83,42 @@ sniff(struct ew_input *in)
 	ssize_t got;
 
 	in->started = 1;
-	while ((got = getline(&in->line, &in->linecap, in->fp)) > 0) {
-		ew_buf_add(&head, in->line, (size_t)got);
+	while ((got = ew_getline_max(&in->line, &in->linecap, in->fp, EW_MAX_RECORD)) != 0) {
+		if (got < 0) {
+			in->toolong = in->blank + 1;
+			return;
+		}
 		const char *p = in->line;
-		if (head.len == (size_t)got && got >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-			p += 3;
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			p++;
-		if (*p) {
-			in->json = *p == '{';
-			in->idlist = id_line(p);
+		size_t k = 0, n = (size_t)got;
+		if (in->blank == 0 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+			k = 3;
+		while (k < n && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r' || p[k] == '\n'))
+			k++;
+		if (k < n) {
+			ew_buf_add(&head, p, n);
+			in->json = p[k] == '{';
+			in->idlist = !memchr(p, '\0', n) && id_line(p + k);
 			break;
 		}
+		in->blank++;
 	}
 	if (in->json || in->idlist) {
-		in->head = head; /* handed back line by line by json_line */
+		in->head = head; /* handed back by json_line */
+		in->lineno = in->blank;
 		return;
 	}
 	in->csv = ew_csv_open_file_after(in->fp, in->name, head.s ? head.s : "",
 		head.len);
+	ew_csv_set_line(in->csv, in->blank);
 	ew_buf_free(&head);
+}
+
+static int
+too_long(struct ew_input *in, unsigned long line, struct ew_err *e)
+{
+	in->dead = 1;
+	return ew_errf(e, "%s:%lu: record longer than " EW_MAX_RECORD_TEXT
+		" (the most one record may take)", in->name, line);
 }
 
 static int
@@ -239,7 +261,10 @@ json_value(struct ew_input *in, struct ew_record *r, size_t c, jv v,
 	return 0;
 }
 
-/* The next NDJSON line: first what sniffing read, then the stream. */
+/*
+ * The next NDJSON line: first what sniffing read, then the stream; -1 for
+ * a line longer than a record may be.
+ */
 static int
 json_line(struct ew_input *in, const char **p, size_t *n)
 {
@@ -255,9 +280,9 @@ json_line(struct ew_input *in, const char **p, size_t *n)
 		 * sniffing reads whole lines */
 		return 1;
 	}
-	ssize_t got = getline(&in->line, &in->linecap, in->fp);
+	ssize_t got = ew_getline_max(&in->line, &in->linecap, in->fp, EW_MAX_RECORD);
 	if (got <= 0)
-		return 0;
+		return (int)got;
 	*p = in->line;
 	*n = (size_t)got;
 	return 1;
@@ -277,7 +302,9 @@ json_object(struct ew_input *in, jv obj, struct ew_record **rec,
 	for (; rc == 0 && jv_object_iter_valid(obj, it); it = jv_object_iter_next(obj, it)) {
 		jv key = jv_object_iter_key(obj, it);
 		int c = ew_schema_col(in->schema, jv_string_value(key));
-		if (c < 0)
+		if ((size_t)jv_string_length_bytes(jv_copy(key)) != strlen(jv_string_value(key)))
+			rc = ew_errf(e, "%s:%lu: NUL character in a key", in->name, in->lineno);
+		else if (c < 0)
 			rc = ew_errf(e, "%s:%lu: " EW_UNKNOWN_COLUMN,
 				in->name, in->lineno, jv_string_value(key));
 		else
@@ -298,9 +325,12 @@ next_json(struct ew_input *in, struct ew_record **rec, struct ew_err *e)
 {
 	const char *p;
 	size_t n;
+	int got;
 
-	while (json_line(in, &p, &n)) {
+	while ((got = json_line(in, &p, &n)) != 0) {
 		in->lineno++;
+		if (got < 0)
+			return too_long(in, in->lineno, e);
 		if (memchr(p, '\0', n))
 			return ew_errf(e, "%s:%lu: NUL byte in input", in->name, in->lineno);
 		if (in->lineno == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
@@ -333,6 +363,8 @@ ew_input_next(struct ew_input *in, struct ew_record **rec, struct ew_err *e)
 		return 0;
 	if (!in->started)
 		sniff(in);
+	if (in->toolong)
+		return too_long(in, in->toolong, e);
 	if (in->idlist) {
 		in->dead = 1;
 		return ew_errf(e, "%s: expected records, but it holds record ids (one per line)", in->name);
@@ -345,13 +377,22 @@ ew_input_ids(struct ew_input *in, struct ew_strv *ids, struct ew_err *e)
 {
 	const char *p;
 	size_t n;
+	int got;
 
 	if (!in->fp || in->started)
 		return 0;
 	sniff(in);
+	if (in->toolong)
+		return too_long(in, in->toolong, e);
 	if (!in->idlist)
 		return 0;
-	for (unsigned long lineno = 1; json_line(in, &p, &n) > 0; lineno++) {
+	for (unsigned long lineno = in->blank + 1; (got = json_line(in, &p, &n)) != 0; lineno++) {
+		if (got < 0)
+			return too_long(in, lineno, e);
+		if (memchr(p, '\0', n)) {
+			in->dead = 1;
+			return ew_errf(e, "%s:%lu: NUL byte in input", in->name, lineno);
+		}
 		char *line = ew_xstrndup(p, n), *s = line, *end = line + n;
 		if (lineno == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
 			s += 3;

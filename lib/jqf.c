@@ -17,6 +17,7 @@ struct ew_jq {
 	jq_state *jq;
 	struct ew_buf msg; /* messages jq reported */
 	long limit;        /* seconds one run may take */
+	long mib;          /* MiB the process may grow by from the first run */
 };
 
 /*
@@ -65,6 +66,9 @@ on_tick(int sig)
  * tick every 100 ms of CPU, a budget of ticks per rule, and a look at the
  * resident size on each tick. Past either limit it exits at once with
  * EW_JQ_EXIT_TIME or EW_JQ_EXIT_MEMORY and no message; its parent reports.
+ * A process that is not confined gets the same tick for memory only,
+ * looked at during a run: past its limit (the resident size at the first
+ * run, plus EW_JQ_MEMORY) it reports and exits with status 2.
  */
 static volatile sig_atomic_t confined, prof_ticks, prof_budget;
 static long mem_limit_pages;
@@ -98,9 +102,22 @@ resident_pages(void)
 static void
 on_prof(int sig)
 {
+	static const char msg[] =
+		": jq program ran past its memory limit (EW_JQ_MEMORY); stopped\n";
 	int saved = errno;
 
 	(void)sig;
+	if (!confined) {
+		if (run_start >= 0 && mem_limit_pages && resident_pages() > mem_limit_pages) {
+			const char *name = program_invocation_short_name;
+			ssize_t r = write(2, name, strlen(name));
+			r = write(2, msg, sizeof msg - 1);
+			(void)r;
+			_exit(2);
+		}
+		errno = saved;
+		return;
+	}
 	if (++prof_ticks > prof_budget)
 		_exit(EW_JQ_EXIT_TIME);
 	if (mem_limit_pages && resident_pages() > mem_limit_pages)
@@ -174,16 +191,22 @@ on_nomem(void *data)
 	_exit(2);
 }
 
+/* Starts the clock of the time limit and the tick of the memory limit. */
 static void
-start_clock(void)
+start_clock(long mib)
 {
 	static int started;
 	struct itimerval every = {{1, 0}, {1, 0}};
+	struct itimerval prof = {{0, 100000}, {0, 100000}};
 
 	if (started)
 		return;
 	started = 1;
 	tick_every(SIGALRM, on_tick, ITIMER_REAL, &every);
+	if (mib > 0) {
+		mem_limit_pages = resident_pages() + mib * (1024 * 1024 / sysconf(_SC_PAGESIZE));
+		tick_every(SIGPROF, on_prof, ITIMER_PROF, &prof);
+	}
 }
 
 static void
@@ -328,6 +351,28 @@ refused(const char *prog, int *unbalanced)
 	return NULL;
 }
 
+/*
+ * libjq 1.6 imports ~/.jq, found through $HOME, into every program it
+ * compiles: a module no scan above sees, with the environment in reach,
+ * and one whose mistakes would break every program. Compiling with HOME
+ * unset loads no such file.
+ */
+static int
+compile(jq_state *jq, const char *prog)
+{
+	const char *h = getenv("HOME");
+	char *home = h ? ew_xstrdup(h) : NULL;
+
+	if (home)
+		unsetenv("HOME");
+	int ok = jq_compile(jq, prog);
+	if (home) {
+		setenv("HOME", home, 1);
+		free(home);
+	}
+	return ok;
+}
+
 int
 ew_jq_limits(long *secs, long *mib, struct ew_err *e)
 {
@@ -363,7 +408,7 @@ ew_jq_new(const char *prog, struct ew_err *e)
 	}
 	jq_set_error_cb(q->jq, on_error, q);
 	jq_set_nomem_handler(q->jq, on_nomem, NULL);
-	if (ew_jq_limits(&q->limit, NULL, e) < 0) {
+	if (ew_jq_limits(&q->limit, &q->mib, e) < 0) {
 		ew_jq_free(q);
 		return NULL;
 	}
@@ -377,12 +422,12 @@ ew_jq_new(const char *prog, struct ew_err *e)
 	int ok = 0;
 	if (!unbalanced) {
 		char *wrapped = ew_xasprintf("%s%s\n)", prelude, prog);
-		ok = jq_compile(q->jq, wrapped);
+		ok = compile(q->jq, wrapped);
 		free(wrapped);
 	}
 	if (!ok) {
 		ew_buf_reset(&q->msg);
-		if (jq_compile(q->jq, prog))
+		if (compile(q->jq, prog))
 			ew_buf_adds(&q->msg, "unbalanced parentheses");
 	}
 	if (!ok) {
@@ -401,7 +446,7 @@ ew_jq_test(struct ew_jq *q, jv input, struct ew_err *e)
 
 	ew_buf_reset(&q->msg);
 	if (!confined)
-		start_clock();
+		start_clock(q->mib);
 	run_limit = (sig_atomic_t)q->limit;
 	run_start = ticks;
 	jq_start(q->jq, input, 0);

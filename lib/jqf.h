@@ -7,7 +7,9 @@
  * past). One run may take EW_JQ_TIMEOUT seconds (default 10, measured in
  * whole seconds by a SIGALRM clock the first run starts); past that the
  * process reports it and exits with status 2, since libjq cannot be
- * interrupted. Its memory is bounded only in a confined process.
+ * interrupted. Likewise, when the process grows by more than EW_JQ_MEMORY
+ * MiB (default 512) from what it had at the first run, a run in progress
+ * stops it with a message and status 2 (looked at every 100 ms of CPU).
  *
  * A process that evaluates several untrusted programs and must survive
  * each one's failure forks a child and calls ew_jq_confine in it: then

@@ -63,14 +63,14 @@ index_ids(struct ew_rset *s, const char *side, struct ew_err *e)
 static void
 add_conflict(struct ew_merge *m, const char *id, size_t col, const char *kept,
 	const char *lost, const char *base, const char *kept_at,
-	const char *lost_at, int added)
+	const char *lost_at, int added, int confidential)
 {
 	m->c = ew_xrealloc(m->c, (m->nc + 1) * sizeof *m->c);
 	m->c[m->nc++] = (struct ew_conflict){
 		.id = ew_xstrdup(id), .col = col, .kept = ew_xstrdup(kept),
 		.lost = ew_xstrdup(lost), .base = ew_xstrdup(base),
 		.kept_at = ew_xstrdup(kept_at), .lost_at = ew_xstrdup(lost_at),
-		.added = added,
+		.added = added, .confidential = confidential,
 	};
 }
 
@@ -82,6 +82,8 @@ merge_fields(const struct ew_record *b, const struct ew_record *o,
 	struct ew_record *r = ew_record_dup(o);
 	const char *ou = o->v[EW_C_UPDATED_AT], *tu = t->v[EW_C_UPDATED_AT];
 	int later = strcmp(ou, tu); /* > 0: ours is later */
+	int secret = ew_record_confidential(b) || ew_record_confidential(o) ||
+		ew_record_confidential(t);
 
 	for (size_t c = 0; c < o->n; c++) {
 		const char *ov = o->v[c], *tv = t->v[c];
@@ -102,7 +104,7 @@ merge_fields(const struct ew_record *b, const struct ew_record *o,
 		int ours_wins = later ? later > 0 : strcmp(ov, tv) > 0;
 		const char *kept = ours_wins ? ov : tv, *lost = ours_wins ? tv : ov;
 		add_conflict(m, o->v[EW_C_ID], c, kept, lost, bv,
-			ours_wins ? ou : tu, ours_wins ? tu : ou, b == NULL);
+			ours_wins ? ou : tu, ours_wins ? tu : ou, b == NULL, secret);
 		ew_record_set(r, c, kept);
 	}
 	return r;

@@ -39,6 +39,7 @@ struct ew_conflict {
 	char *kept, *lost, *base;
 	char *kept_at, *lost_at;
 	int added; /* the record was added on both sides */
+	int confidential; /* the record is confidential in base, ours or theirs */
 };
 
 /* Frees the strings of c. */

@@ -36,8 +36,42 @@ flush_line(struct ew_out *o)
 	ew_buf_reset(&o->line);
 }
 
+/* 1 when s is a plain number: an optional sign, digits, an optional fraction. */
+static int
+plain_number(const char *s)
+{
+	size_t i = *s == '-' || *s == '+', digits = 0;
+
+	for (; s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (s[i] == '.')
+		for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	return digits && !s[i];
+}
+
+/* A CSV or TSV row of ncols values, with its line end. */
+static void
+put_row(struct ew_out *o, const char *const *vals)
+{
+	for (size_t i = 0; i < o->ncols; i++) {
+		const char *v = vals[i];
+		char *quoted = NULL;
+		if (i)
+			ew_buf_addc(&o->line, o->fmt == EW_FMT_CSV ? ',' : '\t');
+		if (o->spreadsheet && *v && strchr("=+-@\t\r", *v) && !plain_number(v))
+			v = quoted = ew_xasprintf("'%s", v);
+		if (o->fmt == EW_FMT_CSV)
+			ew_csv_put(&o->line, v, strlen(v));
+		else
+			ew_tsv_put(&o->line, v, strlen(v));
+		free(quoted);
+	}
+	ew_buf_addc(&o->line, '\n');
+}
+
 void
-ew_out_begin(struct ew_out *o, enum ew_format fmt, FILE *fp,
+ew_out_begin_with(struct ew_out *o, enum ew_format fmt, int opts, FILE *fp,
 	const char *const *names, const int *numeric, size_t ncols)
 {
 	memset(o, 0, sizeof *o);
@@ -46,45 +80,44 @@ ew_out_begin(struct ew_out *o, enum ew_format fmt, FILE *fp,
 	o->names = names;
 	o->numeric = numeric;
 	o->ncols = ncols;
+	o->spreadsheet = (opts & EW_OUT_SPREADSHEET) != 0;
 	if (fmt == EW_FMT_CSV || fmt == EW_FMT_TSV) {
-		for (size_t i = 0; i < ncols; i++) {
-			if (i)
-				ew_buf_addc(&o->line, fmt == EW_FMT_CSV ? ',' : '\t');
-			if (fmt == EW_FMT_CSV)
-				ew_csv_put(&o->line, names[i], strlen(names[i]));
-			else
-				ew_tsv_put(&o->line, names[i], strlen(names[i]));
-		}
-		ew_buf_addc(&o->line, '\n');
+		put_row(o, names);
 		flush_line(o);
 	}
 }
 
+void
+ew_out_begin(struct ew_out *o, enum ew_format fmt, FILE *fp,
+	const char *const *names, const int *numeric, size_t ncols)
+{
+	ew_out_begin_with(o, fmt, 0, fp, names, numeric, ncols);
+}
+
 /*
- * A table cell: one line, at most TABLE_MAX_WIDTH terminal columns, with
- * control characters (C0, DEL and C1) shown as spaces.
+ * A table cell: neutralised (ew_neutralise: one line, controls shown
+ * escaped), then cut to at most TABLE_MAX_WIDTH terminal columns.
  */
 static char *
 cell(const char *v)
 {
-	struct ew_buf b = {0};
-	size_t cols = 0, total = ew_utf8_columns(v, strlen(v));
+	struct ew_buf safe = {0}, b = {0};
 	unsigned cp;
 
-	for (const char *p = v; *p;) {
+	ew_neutralise(&safe, v, strlen(v), 0);
+	size_t cols = 0, total = ew_utf8_columns(safe.s, safe.len);
+	for (const char *p = safe.s; *p;) {
 		size_t len = ew_utf8_decode(p, &cp);
 		int w = ew_cp_columns(cp);
 		if (total > TABLE_MAX_WIDTH && cols + (size_t)w > TABLE_MAX_WIDTH - 1) {
 			ew_buf_adds(&b, "\xe2\x80\xa6"); /* … */
 			break;
 		}
-		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
-			ew_buf_addc(&b, ' ');
-		else
-			ew_buf_add(&b, p, len);
+		ew_buf_add(&b, p, len);
 		cols += (size_t)w;
 		p += len;
 	}
+	ew_buf_free(&safe);
 	return ew_buf_detach(&b);
 }
 
@@ -94,15 +127,7 @@ ew_out_row(struct ew_out *o, const char *const *vals)
 	switch (o->fmt) {
 	case EW_FMT_CSV:
 	case EW_FMT_TSV:
-		for (size_t i = 0; i < o->ncols; i++) {
-			if (i)
-				ew_buf_addc(&o->line, o->fmt == EW_FMT_CSV ? ',' : '\t');
-			if (o->fmt == EW_FMT_CSV)
-				ew_csv_put(&o->line, vals[i], strlen(vals[i]));
-			else
-				ew_tsv_put(&o->line, vals[i], strlen(vals[i]));
-		}
-		ew_buf_addc(&o->line, '\n');
+		put_row(o, vals);
 		break;
 	case EW_FMT_JSON:
 		ew_buf_addc(&o->line, '{');

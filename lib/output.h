@@ -3,6 +3,11 @@
  *
  * CSV, TSV and NDJSON stream row by row; a table is held until
  * ew_out_end so its columns can be aligned.
+ *
+ * CSV, TSV and NDJSON carry the values' bytes as they are (escaped as
+ * each format requires), wherever they go, a terminal included: they are
+ * for programs. A table is for people: its cells are neutralised
+ * (ew_neutralise), one line each.
  */
 #ifndef EW_OUTPUT_H
 #define EW_OUTPUT_H
@@ -27,11 +32,22 @@ struct ew_out {
 	const int *numeric;       /* borrowed: JSON numbers */
 	struct ew_buf line;
 	struct ew_strv cells;     /* table: every cell, row by row */
+	int spreadsheet;          /* EW_OUT_SPREADSHEET was asked for */
 };
 
 /* Starts output; CSV and TSV print the header at once. */
 void ew_out_begin(struct ew_out *o, enum ew_format fmt, FILE *fp,
 	const char *const *names, const int *numeric, size_t ncols);
+/*
+ * Options of ew_out_begin_with. EW_OUT_SPREADSHEET (CSV and TSV): a cell
+ * a spreadsheet could take for a formula, one that starts with '=', '+',
+ * '-', '@', a tab or a carriage return, gets a leading single quote
+ * (OWASP's advice on CSV injection), unless the whole cell is a plain
+ * number such as -5.3 (an optional sign, digits, an optional fraction).
+ */
+enum { EW_OUT_SPREADSHEET = 1 };
+void ew_out_begin_with(struct ew_out *o, enum ew_format fmt, int opts,
+	FILE *fp, const char *const *names, const int *numeric, size_t ncols);
 /* Prints one row of ncols values. */
 void ew_out_row(struct ew_out *o, const char *const *vals);
 /* Ends output (prints a table); frees o's memory. */

@@ -212,6 +212,26 @@ ew_record_equal(const struct ew_record *a, const struct ew_record *b)
 	return 1;
 }
 
+int
+ew_record_confidential(const struct ew_record *r)
+{
+	return r && r->n > EW_C_SENSITIVITY &&
+		strcmp(r->v[EW_C_SENSITIVITY], "confidential") == 0;
+}
+
+int
+ew_confidential_shows(size_t col)
+{
+	return col == EW_C_ID || col == EW_C_CATEGORY || col == EW_C_REGION ||
+		col == EW_C_CERCLE || col == EW_C_COMMUNE;
+}
+
+const char *
+ew_confidential_value(int hide, size_t col, const char *v)
+{
+	return hide && !ew_confidential_shows(col) ? EW_CONFIDENTIAL : v;
+}
+
 void
 ew_record_csv(const struct ew_record *r, const size_t *cols, size_t ncols,
 	struct ew_buf *out)

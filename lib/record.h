@@ -90,6 +90,23 @@ int ew_record_cmp_id(const void *a, const void *b);
 int ew_record_equal(const struct ew_record *a, const struct ew_record *b);
 
 /*
+ * Confidential records: outside the shards, such a record shows only its
+ * id, its category and its place (region, cercle, commune); every other
+ * value is replaced by EW_CONFIDENTIAL, unless its reader asked for
+ * confidential records.
+ */
+#define EW_CONFIDENTIAL "(confidential)"
+/* 1 when r (which may be NULL) has sensitivity confidential. */
+int ew_record_confidential(const struct ew_record *r);
+/* 1 when column col is shown for a confidential record. */
+int ew_confidential_shows(size_t col);
+/*
+ * v, the value of column col; EW_CONFIDENTIAL instead when hide is set
+ * and the column is not shown for a confidential record.
+ */
+const char *ew_confidential_value(int hide, size_t col, const char *v);
+
+/*
  * The columns cols[0..ncols) of r (all columns when cols is NULL) as a
  * CSV line, appended to out. (Other formats: output.h.)
  */

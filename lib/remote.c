@@ -347,7 +347,7 @@ last_words(const struct ew_buf *err)
 	char *best = NULL, *last = NULL;
 
 	if (err && err->s)
-		ew_strip_controls(&clean, err->s, err->len);
+		ew_neutralise(&clean, err->s, err->len, EW_TEXT_LINES);
 	for (char *p = clean.s; p && *p;) {
 		char *nl = strchr(p, '\n');
 		if (nl)

@@ -394,12 +394,13 @@ char *
 ew_rule_key(const struct ew_rule *r, const struct ew_record *rec)
 {
 	struct ew_buf b = {0};
+	int hide = ew_record_confidential(rec);
 
 	ew_buf_adds(&b, "");
 	for (size_t i = 0; i < r->ngroup; i++) {
 		if (i)
 			ew_buf_adds(&b, "/");
-		ew_buf_adds(&b, rec->v[r->group[i]]);
+		ew_buf_adds(&b, ew_confidential_value(hide, r->group[i], rec->v[r->group[i]]));
 	}
 	return ew_buf_detach(&b);
 }
@@ -496,7 +497,10 @@ child(const struct ew_rules *rs, struct job *jobs, size_t from,
 				continue;
 			int m = ew_jq_test(q, jv_copy(cache[i]), &e);
 			if (m < 0) {
-				failed = ew_xasprintf("%.300s (record %s)", e.msg, recs[i]->v[EW_C_ID]);
+				/* jq's messages quote values: not those of a confidential record */
+				failed = ew_record_confidential(recs[i])
+					? ew_xasprintf("jq error on a confidential record; the message is not shown (record %s)", recs[i]->v[EW_C_ID])
+					: ew_xasprintf("%.300s (record %s)", e.msg, recs[i]->v[EW_C_ID]);
 				at = i;
 			} else if (m > 0) {
 				send_msg(out, M_MATCH, k, i, NULL);

@@ -69,7 +69,8 @@ int ew_rule_counts(const struct ew_record *rec);
 
 /* One group of the records a rule matched. */
 struct ew_hit {
-	char *key;                /* values of the group-by columns, '/'-joined */
+	char *key;                /* values of the group-by columns, '/'-joined
+	                             (see ew_rule_key) */
 	long value;               /* count, or sum */
 	int level;                /* -1: below the threshold */
 	struct ew_strv ids;       /* the records counted, in shard order */
@@ -94,7 +95,11 @@ int ew_rules_eval(const struct ew_rules *rs, struct ew_record *const *recs,
 	struct ew_err *e);
 void ew_results_free(struct ew_result *res, size_t n);
 
-/* The group key of a record under rule r (caller frees). */
+/*
+ * The group key of a record under rule r (caller frees). A confidential
+ * record gives EW_CONFIDENTIAL for a column it does not show (see
+ * record.h): its group key names only its category and place.
+ */
 char *ew_rule_key(const struct ew_rule *r, const struct ew_record *rec);
 
 #endif

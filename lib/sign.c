@@ -75,7 +75,7 @@ last_line(const struct ew_buf *err)
 	char *line = NULL;
 
 	if (err->s)
-		ew_strip_controls(&clean, err->s, err->len);
+		ew_neutralise(&clean, err->s, err->len, EW_TEXT_LINES);
 	for (char *p = clean.s; p && *p;) {
 		char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);

@@ -165,7 +165,8 @@ ew_shard_format(struct ew_shard *sh, const struct ew_schema *s, size_t *len)
 {
 	struct ew_buf b = {0};
 
-	qsort(sh->recs, sh->n, sizeof *sh->recs, cmp_rec);
+	if (sh->n > 1)
+		qsort(sh->recs, sh->n, sizeof *sh->recs, cmp_rec);
 	ew_schema_csv_header(s, NULL, 0, &b);
 	for (size_t i = 0; i < sh->n; i++)
 		ew_record_csv(sh->recs[i], NULL, 0, &b);

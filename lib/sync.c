@@ -136,7 +136,7 @@ check_entry(const char *p, const struct entry *const x[3], struct ew_err *e)
 	}
 	if (bad) {
 		struct ew_buf clean = {0};
-		ew_strip_controls(&clean, p, strlen(p));
+		ew_neutralise(&clean, p, strlen(p), 0);
 		int rc = ew_errf(e, "a commit to merge has a file at an unsafe path ('%s'); nothing was changed. Ask whoever pushed it to the hub to remove it",
 			clean.s ? clean.s : "");
 		ew_buf_free(&clean);
@@ -259,7 +259,9 @@ write_shards(struct ew_repo *r, struct ew_cmerge *m, const struct entries *ours,
 		if (strlen(out->v[i]->v[EW_C_EVENT_DATE]) != 10) {
 			ew_strv_free(&paths);
 			return ew_errf(e, "record %s has an invalid event_date '%s'; correct it with 'ew update'",
-				out->v[i]->v[EW_C_ID], out->v[i]->v[EW_C_EVENT_DATE]);
+				out->v[i]->v[EW_C_ID], ew_confidential_value(
+					ew_record_confidential(out->v[i]), EW_C_EVENT_DATE,
+					out->v[i]->v[EW_C_EVENT_DATE]));
 		}
 		char *path = ew_shard_path(out->v[i]->v[EW_C_EVENT_DATE]);
 		size_t j = i;

@@ -493,40 +493,29 @@ utf8_seq(const char *s, size_t n)
 	return len;
 }
 
-void
-ew_strip_controls(struct ew_buf *out, const char *s, size_t n)
+int
+ew_cp_is_control(unsigned cp)
 {
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x061c ||
+		cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+		(cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 ||
+		cp == 0xfeff;
+}
+
+void
+ew_neutralise(struct ew_buf *out, const char *s, size_t n, int flags)
+{
+	ew_buf_grow(out, n);
 	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];
-		if (c == 0x1b) {
-			i++;
-			if (i < n && s[i] == '[') { /* CSI: parameters, then a final byte */
-				for (i++; i < n && !((unsigned char)s[i] >= 0x40 && (unsigned char)s[i] <= 0x7e); i++)
-					;
-				i += i < n;
-			} else if (i < n && (s[i] == ']' || s[i] == 'P' || s[i] == '_' || s[i] == '^')) {
-				/* OSC and other strings: up to BEL or ESC \ */
-				for (i++; i < n && s[i] != '\a' && !(s[i] == 0x1b && i + 1 < n && s[i + 1] == '\\'); i++)
-					;
-				i += i < n ? (s[i] == '\a' ? 1 : 2) : 0;
-			} else if (i < n) {
-				i++;
-			}
-			continue;
-		}
-		if (c == '\r') {
-			if (i + 1 >= n || s[i + 1] != '\n')
-				ew_buf_addc(out, '\n');
-			i++;
-			continue;
-		}
-		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
-			i++;
+		if ((flags & EW_TEXT_LINES) && (c == '\n' || c == '\r')) {
+			ew_buf_addc(out, '\n');
+			i += c == '\r' && i + 1 < n && s[i + 1] == '\n' ? 2 : 1;
 			continue;
 		}
 		size_t len = utf8_seq(s + i, n - i);
 		if (!len) {
-			ew_buf_addc(out, '?');
+			ew_buf_adds(out, "\xef\xbf\xbd"); /* U+FFFD */
 			i++;
 			continue;
 		}
@@ -534,10 +523,16 @@ ew_strip_controls(struct ew_buf *out, const char *s, size_t n)
 		char tmp[5] = {0};
 		memcpy(tmp, s + i, len);
 		ew_utf8_decode(tmp, &cp);
-		if (!((cp >= 0x80 && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
-		      (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f ||
-		      cp == 0x061c))
+		if (!ew_cp_is_control(cp))
 			ew_buf_add(out, s + i, len);
+		else if (cp == '\t')
+			ew_buf_adds(out, "\\t");
+		else if (cp == '\n')
+			ew_buf_adds(out, "\\n");
+		else if (cp == '\r')
+			ew_buf_adds(out, "\\r");
+		else
+			ew_buf_addf(out, "\\u%04x", cp);
 		i += len;
 	}
 }

@@ -79,13 +79,29 @@ size_t ew_utf8_columns(const char *s, size_t n);
 char *ew_fold(const char *s);
 
 /*
- * Appends s[0..n) to out with what could drive a terminal taken out:
- * escape sequences (CSI, OSC and the rest), C0 controls but newline and
- * tab, DEL, C1 controls, and bidirectional overrides and isolates. A
- * carriage return becomes a newline; a byte that is not valid UTF-8
- * becomes '?'.
+ * Appends s[0..n) to out made safe to show on a terminal, with nothing
+ * hidden: each character that could drive a terminal or reorder the text
+ * around it is shown as an escape instead. Those are the C0 controls
+ * (U+0000-U+001F, ESC included, so no escape sequence reaches the
+ * terminal), DEL, the C1 controls (U+0080-U+009F), and the bidirectional
+ * controls U+061C, U+200E, U+200F, U+202A-U+202E and U+2066-U+2069, the
+ * line and paragraph separators U+2028 and U+2029, and the invisible
+ * U+FEFF (a byte order mark out of place). Tab,
+ * newline and carriage return show as \t, \n and \r, the others as \u
+ * and four lower-case hex digits (ESC as \u001b, U+202E as \u202e). Each
+ * byte that is not part of valid UTF-8 shows as U+FFFD; every other
+ * character, accented, Arabic or N'Ko letters included, is kept as it is.
+ * A backslash is not escaped: this is for reading, not for reversing.
+ *
+ * With EW_TEXT_LINES (for text of several lines, such as another
+ * program's stderr) a line break stays one: LF, CR LF and a lone CR
+ * become LF. Without it the result is always one line. out->s is set
+ * afterwards, even when n is 0.
  */
-void ew_strip_controls(struct ew_buf *out, const char *s, size_t n);
+enum { EW_TEXT_LINES = 1 };
+void ew_neutralise(struct ew_buf *out, const char *s, size_t n, int flags);
+/* 1 for the characters ew_neutralise shows as escapes. */
+int ew_cp_is_control(unsigned cp);
 /* Levenshtein distance between two byte strings. */
 size_t ew_distance(const char *a, const char *b);
 

@@ -206,7 +206,7 @@ for r in csv.DictReader(sys.stdin):
 	assert_stderr_regex "^ew-list: --at reads the repository's records; it cannot be used with '-'"$'\n''usage: ew-list '
 	run_split -2 ew list --at HEAD --conflicts
 	assert_stdout_empty
-	assert_stderr_regex "^ew-list: --conflicts takes only ids and --format"$'\n''usage: ew-list '
+	assert_stderr_regex "^ew-list: --conflicts takes only ids, --format, --spreadsheet and --include-confidential"$'\n''usage: ew-list '
 	run_split -2 ew list --conflicts --at 2026-11-12 "$A1"
 	assert_stdout_empty
 	assert_stderr_regex 'usage: ew-list '

@@ -183,7 +183,7 @@ pull_at() {
 		'--where true' '--fields id' '--count' '--group-by cercle' '-'; do
 		run_split -2 ew list --conflicts $args
 		assert_stdout_empty
-		assert_equal "${stderr_lines[0]}" "ew-list: --conflicts takes only ids and --format"
+		assert_equal "${stderr_lines[0]}" "ew-list: --conflicts takes only ids, --format, --spreadsheet and --include-confidential"
 		assert_stderr_regex $'\nusage: ew-list '
 		run_split -2 ew list $args --conflicts
 		assert_stdout_empty

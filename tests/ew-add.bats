@@ -82,7 +82,7 @@ fresh_repo() {
 		actor1='Unidentified armed group' actor2='Civilians (Mali)' source='phone call' \
 		status=verified sensitivity=confidential description='Twelve men, six motorbikes' tags='market;night'
 	id=$output
-	run -0 ew list "$id"
+	run -0 ew list --include-confidential "$id"
 	assert_line -n 1 "$id,2026-11-27,2,2026-11-28T12:00:00Z,2026-11-28T12:00:00Z,M-017,sms,Ségou,San,Somo,Somo market,13.3,-4.9,2,armed-presence,3,0,1,2,40,Unidentified armed group,Civilians (Mali),phone call,verified,,confidential,\"Twelve men, six motorbikes\",market;night"
 	assert_clean_repo
 }
@@ -726,8 +726,8 @@ fresh_repo() {
 	assert_equal "${stderr_lines[100]}" "ew-add: stopped after 100 errors; nothing was added"
 }
 
-@test "add: bytes of a message that are not UTF-8 are shown escaped" {
+@test "add: bytes of a message that are not UTF-8 are shown as U+FFFD" {
 	printf 'event_date,cercle,category,n\xffm\n2026-11-03,Niono,attack,x\n' >"$BATS_TEST_TMPDIR/in.csv"
 	run_split -2 ew add <"$BATS_TEST_TMPDIR/in.csv"
-	assert_rejected 'ew-add: stdin:1: unknown column '"'"'n\xffm'"'"' (declare it in ew.conf as [record] extra-columns, or remove it)'
+	assert_rejected "$(printf 'ew-add: stdin:1: unknown column '"'"'n\357\277\275m'"'"' (declare it in ew.conf as [record] extra-columns, or remove it)')"
 }

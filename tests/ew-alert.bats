@@ -48,12 +48,6 @@ teardown() {
 	stop_servers
 }
 
-# rules: rules.conf from stdin, committed.
-rules() {
-	cat >rules.conf || fail "rules: cannot write rules.conf"
-	git commit -q -m 'Set the alert rules' rules.conf || fail "rules: cannot commit rules.conf"
-}
-
 # records: adds the records of the CSV on stdin with ew add.
 records() {
 	ew add >/dev/null || fail "records: ew add failed"
@@ -469,7 +463,7 @@ http_statuses() {
 	local home=$BATS_TEST_TMPDIR/home-XYZZY-private
 	mkdir "$home"
 	cp "$HOME/.gitconfig" "$home/"
-	export HOME=$home EW_TEST_SECRET=s3cr3t-value-4711 EW_JQ_TIMEOUT=1 EW_JQ_MEMORY=64
+	export HOME=$home EW_TEST_SECRET=s3cr3t-value-4711 EW_JQ_TIMEOUT=$EW_TEST_JQ_SECS EW_JQ_MEMORY=64
 	local r
 	for r in spin bomb strings envf envv imports types; do
 		git config -f rules.conf "rule.$r.level" red
@@ -493,12 +487,12 @@ http_statuses() {
 	run_split -2 ew alert
 	ms=$(elapsed_ms "$t0")
 	assert_no_crash
-	((ms < 20000)) || fail "ew alert took $ms ms with EW_JQ_TIMEOUT=1"
+	((ms < 20000 * EW_TEST_SLOW)) || fail "ew alert took $ms ms with EW_JQ_TIMEOUT=$EW_JQ_TIMEOUT"
 	[[ $output$stderr != *s3cr3t* ]] || fail "$(printf 'the secret leaked:\n%s\n%s' "$output" "$stderr")"
 	[[ $output$stderr != *XYZZY* ]] || fail "$(printf 'HOME leaked:\n%s\n%s' "$output" "$stderr")"
 	local -a want=(
-		"ew-alert: rules.conf: rule 'spin': ran past its time limit (EW_JQ_TIMEOUT=1 s"
-		"ew-alert: rules.conf: rule 'bomb': ran past its (time|memory) limit \(EW_JQ_(TIMEOUT=1 s|MEMORY=64 MiB)"
+		"ew-alert: rules.conf: rule 'spin': ran past its time limit (EW_JQ_TIMEOUT=$EW_JQ_TIMEOUT s"
+		"ew-alert: rules.conf: rule 'bomb': ran past its (time|memory) limit \(EW_JQ_(TIMEOUT=$EW_JQ_TIMEOUT s|MEMORY=64 MiB)"
 		"ew-alert: rules.conf: rule 'strings': ran past its memory limit (EW_JQ_MEMORY=64 MiB); its alerts are unchanged"
 		"ew-alert: rules.conf: rule 'envf': jq program uses 'env', which is not allowed here; its alerts are unchanged"
 		"ew-alert: rules.conf: rule 'envv': jq program uses '\$ENV', which is not allowed here; its alerts are unchanged"
@@ -536,7 +530,7 @@ http_statuses() {
 	run_split -2 ew alert
 	ms=$(elapsed_ms "$t0")
 	assert_no_crash
-	((ms < 20000)) || fail "ew alert took $ms ms"
+	((ms < 20000 * EW_TEST_SLOW)) || fail "ew alert took $ms ms"
 	assert_stderr "ew-alert: rules.conf: rule 'bomb': ran past its memory limit (EW_JQ_MEMORY=64 MiB); its alerts are unchanged"
 	assert_equal "$(csvcols rule group state <<<"$output")" "attacks	Niono	raised"
 	assert_clean_repo
@@ -1414,7 +1408,7 @@ http_statuses() {
 		$ATTACKS_RULE
 			notify = slow
 	EOF
-	git config notifier.slow.command 'sleep 10'
+	git config notifier.slow.command "sleep $((10 * EW_TEST_SLOW))"
 	records <<-EOF
 		id,event_date,cercle,category
 		$R1,2026-11-27,Niono,attack
@@ -1422,7 +1416,7 @@ http_statuses() {
 	local t0=$EPOCHREALTIME ms id
 	EW_NOTIFY_TIMEOUT=1 run_split -2 ew alert
 	ms=$(elapsed_ms "$t0")
-	((ms < 3000)) || fail "ew alert took $ms ms with EW_NOTIFY_TIMEOUT=1"
+	((ms < 3000 * EW_TEST_SLOW)) || fail "ew alert took $ms ms with EW_NOTIFY_TIMEOUT=1"
 	id=$(alert_id attacks Niono)
 	assert_stderr "ew-alert: notifier 'slow' failed for alert $id: ran past EW_NOTIFY_TIMEOUT (1 s) and was stopped; will retry on the next run"
 	assert_equal "$(rows_in_state notified)" 0
@@ -1631,7 +1625,7 @@ http_statuses() {
 	EOF
 	EW_NOTIFY_TIMEOUT=20 ew alert >"$BATS_TEST_TMPDIR/alert.out" 2>&1 3>&- &
 	local pid=$! i
-	for ((i = 0; i < 1000; i++)); do
+	for ((i = 0; i < 1000 * EW_TEST_SLOW; i++)); do
 		[[ ! -e $BATS_TEST_TMPDIR/started ]] || break
 		sleep 0.01
 	done
@@ -1643,7 +1637,7 @@ http_statuses() {
 	local arc=0
 	wait $pid || arc=$?
 	assert_equal "$rc" 0
-	((ms < 2000)) || fail "ew add waited $ms ms for the notifier"
+	((ms < 2000 * EW_TEST_SLOW)) || fail "ew add waited $ms ms for the notifier"
 	assert_equal "$arc" 0
 	assert_equal "$(alog state | tr '\n' ' ')" "raised notified "
 	assert_equal "$(git log -3 --format=%s | tr '\n' '|')" "Notify: 1 delivered|Add report $(ew list --fields id --category threat | tail -n 1) (threat, Macina)|Alerts: 1 raised|"
@@ -1898,7 +1892,7 @@ http_statuses() {
 		$ATTACKS_RULE
 			notify = slow
 	EOF
-	git config notifier.slow.command "echo \"\$EW_ALERT_GROUP\" >>'$BATS_TEST_TMPDIR/tried'; sleep 10"
+	git config notifier.slow.command "echo \"\$EW_ALERT_GROUP\" >>'$BATS_TEST_TMPDIR/tried'; sleep $((10 * EW_TEST_SLOW))"
 	records <<-EOF
 		id,event_date,cercle,category
 		$R1,2026-11-27,Niono,attack
@@ -1907,7 +1901,7 @@ http_statuses() {
 	EOF
 	local t0=$EPOCHREALTIME
 	EW_NOTIFY_TIMEOUT=1 run_split -2 ew alert
-	(($(elapsed_ms "$t0") < 5000)) || fail "took $(elapsed_ms "$t0") ms: the failing notifier ran more than once"
+	(($(elapsed_ms "$t0") < 5000 * EW_TEST_SLOW)) || fail "took $(elapsed_ms "$t0") ms: the failing notifier ran more than once"
 	# one try, for the alert raised last (groups are raised in key order)
 	assert_equal "$(<"$BATS_TEST_TMPDIR/tried")" San
 	assert_equal "$(rows_in_state raised)" 3

@@ -638,7 +638,7 @@ signing_repo() {
 	assert_stderr_empty
 }
 
-@test "ew verify: file names and subjects with terminal controls and line breaks: each problem on one line, no control bytes" {
+@test "ew verify: file names and subjects with terminal controls and line breaks: each problem on one line, controls shown escaped" {
 	sed -i "s/,two groups,/,three groups,/" reports/2026/11.csv
 	hand_commit "$(printf 'fix\r0 problems')"
 	touch "reports/$(printf 'x\033]0;T\007\033[31mR')" "reports/$(printf 'y\n0 problems (checked files)')"
@@ -650,12 +650,13 @@ signing_repo() {
 	assert_equal "$(wc -c <"$BATS_TEST_TMPDIR/verify.err")" 0
 	# no ESC, BEL or CR byte at all
 	assert_equal "$(LC_ALL=C tr -d -c '\033\007\r' <"$out" | wc -c)" 0
-	# three problems and the summary: four lines, the summary last
+	# three problems and the summary: four lines, the summary last; the
+	# controls and line breaks shown as escapes
 	assert_equal "$(wc -l <"$out")" 4
 	assert_equal "$(<"$out")" "$(printf '%s\n' \
-		'reports/xR: a file of records that is not in a commit' \
-		'reports/y 0 problems (checked files): a file of records that is not in a commit' \
-		"$(hand_edit_line reports/2026/11.csv 'fix 0 problems')" \
+		'reports/x\u001b]0;T\u0007\u001b[31mR: a file of records that is not in a commit' \
+		'reports/y\n0 problems (checked files): a file of records that is not in a commit' \
+		"$(hand_edit_line reports/2026/11.csv 'fix\r0 problems')" \
 		"$(problems 3)")"
 	assert_equal "$(tail -n 1 "$out")" "$(problems 3)"
 	# JSON keeps the names and the subject as they are, escaped

@@ -26,11 +26,23 @@ else
 fi
 
 EW_PROJECT_DIR=${BATS_TEST_DIRNAME%/*}
+# (suites in tests/slow/ are one level deeper)
+[[ -f $EW_PROJECT_DIR/Makefile ]] || EW_PROJECT_DIR=${EW_PROJECT_DIR%/*}
 
 # The "now" of every test: a Saturday.  Today is 2026-11-28, tomorrow (the
 # latest event_date accepted) is 2026-11-29.
 EW_TEST_NOW=2026-11-28T12:00:00Z
 EW_TEST_NOW_EPOCH=1795867200
+
+# Under valgrind (make check-valgrind sets EW_UNDER_VALGRIND=1) a program
+# runs 20 to 50 times slower: the suites multiply the wall-clock limits
+# they put on programs by EW_TEST_SLOW, and give a jq program that must
+# finish EW_TEST_JQ_SECS seconds of CPU where one second is enough.
+if [[ -n ${EW_UNDER_VALGRIND:-} ]]; then
+	EW_TEST_SLOW=40 EW_TEST_JQ_SECS=10
+else
+	EW_TEST_SLOW=1 EW_TEST_JQ_SECS=1
+fi
 
 # The columns of a record, in the order of every output and of the shards.
 EW_COLUMNS=id,event_date,date_precision,reported_at,updated_at,reporter,channel,region,cercle,commune,location,latitude,longitude,geo_precision,category,severity,killed,injured,abducted,displaced,actor1,actor2,source,status,duplicate_of,sensitivity,description,tags
@@ -54,7 +66,7 @@ ew_environment() {
 	# every EW_* but those that choose what is tested
 	for v in ${!EW_@}; do
 		case $v in
-		EW_BIN | EW_SHAREDIR | EW_SKIP_INSTALL_TEST | EW_PROJECT_DIR | EW_TEST_* | EW_COLUMNS) ;;
+		EW_BIN | EW_SHAREDIR | EW_SKIP_INSTALL_TEST | EW_UNDER_VALGRIND | EW_PROJECT_DIR | EW_TEST_* | EW_COLUMNS) ;;
 		*) unset "$v" ;;
 		esac
 	done
@@ -64,6 +76,8 @@ ew_environment() {
 	printf '%s\n' '[user]' '	name = Test Operator' '	email = ops@example.org' \
 		'[init]' '	defaultBranch = main' >"$HOME/.gitconfig"
 	export EW_NOW=$EW_TEST_NOW
+	# under valgrind, concurrent writers wait longer than 60 s for the lock
+	[[ -z ${EW_UNDER_VALGRIND:-} ]] || export EW_LOCK_TIMEOUT=600
 	export EW_SHAREDIR=${EW_SHAREDIR:-$EW_PROJECT_DIR/share/ew}
 	if [[ -n ${EW_BIN:-} ]]; then
 		PATH=$EW_BIN:$PATH
@@ -142,6 +156,12 @@ assert_clean_repo() {
 	git -C "$dir" fsck --strict --no-progress >"$f" 2>&1 || rc=$?
 	IFS= read -r -d '' fsck <"$f" || true
 	((rc == 0)) || fail "$(printf 'git fsck --strict exited %s:\n%s' "$rc" "$fsck")"
+	# (dangling objects are no problem, and their ids may spell "bad")
+	local l
+	fsck=
+	while IFS= read -r l; do
+		[[ $l == "dangling "* ]] || fsck+=$l$'\n'
+	done <"$f"
 	if [[ ${fsck,,} =~ error|warning|missing|broken|bad|invalid|corrupt ]]; then
 		fail "$(printf 'git fsck --strict reported problems:\n%s' "$fsck")"
 	fi
@@ -191,6 +211,12 @@ assert_repo_unchanged() {
 		fail "$(printf 'the repository changed (HEAD, index or work tree):\n%s' \
 			"$(diff "$BATS_TEST_TMPDIR/.snapshot" "$BATS_TEST_TMPDIR/.snapshot.now")")"
 	fi
+}
+
+# rules: rules.conf from stdin, committed.
+rules() {
+	cat >rules.conf || fail "rules: cannot write rules.conf"
+	git commit -q -m 'Set the alert rules' rules.conf || fail "rules: cannot commit rules.conf"
 }
 
 # run_split [-N] CMD...: what bats' 'run [-N] --separate-stderr CMD...'
@@ -305,6 +331,17 @@ rows = csv.DictReader(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", newli
 for r in rows:
     sys.stdout.buffer.write(r[sys.argv[1]].encode("utf-8") + b"\0")
 ' "$1"
+}
+
+# assert_no_controls TEXT: no ESC, BEL, other C0 control (but newline and
+# tab), DEL, C1 control (U+0080-U+009F) or bidirectional control (U+202A-E,
+# U+2066-9, U+200E-F, U+061C) in TEXT.  Bytes, not $'\u...': those depend
+# on the locale bash runs in.
+assert_no_controls() {
+	local bad=$'[\x01-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\xd8\x9c'
+	if printf '%s' "$1" | LC_ALL=C grep -qE "$bad"; then
+		fail "$(printf 'control or bidi characters reached the terminal:\n%s' "$(printf '%s' "$1" | od -c | head -20)")"
+	fi
 }
 
 # $IN: a scratch input file outside the repository.

@@ -24,7 +24,7 @@ teardown() {
 
 # hold_lock FILE: another process holds FILE's flock until release_lock.
 hold_lock() {
-	(exec 9>"$1" && flock 9 && exec sleep 60) &
+	(exec 9>"$1" && flock 9 && exec sleep $((60 * EW_TEST_SLOW))) &
 	HOLDER=$!
 	local i
 	for ((i = 0; i < 200; i++)); do
@@ -49,7 +49,7 @@ release_lock() {
 		EW_LOCK_TIMEOUT=1 run_split -2 $cmd
 		assert_stdout_empty
 		assert_stderr_regex "^ew-[a-z]+: $LOCKED_MSG\$"
-		((SECONDS - t0 < 5)) || fail "$cmd waited $((SECONDS - t0)) s"
+		((SECONDS - t0 < 5 * EW_TEST_SLOW)) || fail "$cmd waited $((SECONDS - t0)) s"
 		assert_repo_unchanged
 	done
 	release_lock
@@ -110,7 +110,7 @@ killed_writer() {
 	killed_writer index.lock
 	local t0=$SECONDS
 	run_split -0 ew add event_date=2026-11-21 cercle=Niono category=threat
-	((SECONDS - t0 < 2)) || fail "the next writer waited $((SECONDS - t0)) s"
+	((SECONDS - t0 < 2 * EW_TEST_SLOW)) || fail "the next writer waited $((SECONDS - t0)) s"
 	[ ! -e .git/index.lock ]
 	[ ! -e .git/ew-journal ]
 	assert_equal "$(ew list --count)" 2

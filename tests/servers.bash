@@ -31,7 +31,8 @@ start_server() {
 	done
 	shift
 	# fd 3 closed: bats waits for whatever holds it open
-	"$PYTHON" "$SERVERS/$script" --lifetime 60 "${opts[@]}" "$portfile" "$@" \
+	# (a lifetime that outlasts the slower programs under valgrind too)
+	"$PYTHON" "$SERVERS/$script" --lifetime $((60 * EW_TEST_SLOW)) "${opts[@]}" "$portfile" "$@" \
 		</dev/null >"$BATS_TEST_TMPDIR/$name.out" 2>&1 3>&- &
 	SERVER_PIDS+=($!)
 	for ((i = 0; i < 1000; i++)); do
@@ -188,7 +189,7 @@ start_sshd() {
 			echo "PerSourcePenalties no" >>"$SSHD_DIR/sshd_config"
 		: >"$SSHD_LOG"
 		# fd 3 closed: bats waits for whatever holds it open
-		timeout 60 /usr/sbin/sshd -D -e -f "$SSHD_DIR/sshd_config" \
+		timeout $((60 * EW_TEST_SLOW)) /usr/sbin/sshd -D -e -f "$SSHD_DIR/sshd_config" \
 			</dev/null >"$SSHD_LOG" 2>&1 3>&- &
 		SSHD_PID=$!
 		for ((i = 0; i < 1000; i++)); do

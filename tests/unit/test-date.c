@@ -156,6 +156,13 @@ test_time_parse(void)
 	time_bad("2024-02-29T12-34-56Z", "dashes in the time");
 	time_bad("", "empty");
 	time_bad("now", "a word");
+
+	/* an instant must fall on a date ew can write back (1900 to 9999) */
+	time_ok("1900-01-01T00:00:00Z", -2208988800L);
+	time_ok("1900-01-01T01:00:00+01:00", -2208988800L);
+	time_ok("9999-12-31T23:59:59Z", 253402300799L);
+	time_bad("1900-01-01T00:30:00+01:00", "an offset that moves it into 1899");
+	time_bad("9999-12-31T23:00:00-02:00", "an offset that moves it into 10000");
 }
 
 static void

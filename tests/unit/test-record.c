@@ -679,11 +679,45 @@ test_jq(void)
 	ew_jq_free(q);
 }
 
+/* What a confidential record shows: its id, category and place. */
+static void
+test_confidential(void)
+{
+	struct ew_schema s = {0};
+	struct ew_err e = {{0}};
+
+	ew_schema_init(&s, "witness", &e);
+	struct ew_record *r = ew_record_new(&s);
+	UNIT_CHECK(!ew_record_confidential(NULL), "ew_record_confidential(NULL) is 0");
+	UNIT_CHECK(!ew_record_confidential(r), "a record without a sensitivity is not confidential");
+	ew_record_set(r, EW_C_SENSITIVITY, "restricted");
+	UNIT_CHECK(!ew_record_confidential(r), "a restricted record is not confidential");
+	ew_record_set(r, EW_C_SENSITIVITY, "confidential");
+	UNIT_CHECK(ew_record_confidential(r), "a confidential record is");
+	size_t shown[] = {EW_C_ID, EW_C_CATEGORY, EW_C_REGION, EW_C_CERCLE, EW_C_COMMUNE};
+	size_t n = 0;
+	for (size_t c = 0; c < s.n; c++)
+		n += ew_confidential_shows(c);
+	UNIT_LONG(n, 5, "five columns are shown of a confidential record");
+	for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
+		UNIT_CHECK(ew_confidential_shows(shown[i]), "column %s is shown", s.cols[shown[i]].name);
+	UNIT_STR(ew_confidential_value(1, EW_C_DESCRIPTION, "words"), EW_CONFIDENTIAL,
+		"a hidden description is (confidential)");
+	UNIT_STR(ew_confidential_value(1, EW_NBUILTIN, "a name"), EW_CONFIDENTIAL,
+		"a hidden extra column is (confidential)");
+	UNIT_STR(ew_confidential_value(1, EW_C_CERCLE, "Niono"), "Niono", "the cercle is shown");
+	UNIT_STR(ew_confidential_value(0, EW_C_DESCRIPTION, "words"), "words",
+		"nothing is hidden when hide is 0");
+	ew_record_free(r);
+	ew_schema_free(&s);
+}
+
 void
 test_record(void)
 {
 	test_schema();
 	test_record_basics();
+	test_confidential();
 	test_input_csv();
 	test_input_json();
 	test_check();

@@ -203,6 +203,85 @@ test_parse_int(void)
 }
 
 static void
+neutral_case(const char *s, size_t n, int flags, const char *want,
+	const char *name)
+{
+	struct ew_buf b = {0};
+
+	ew_buf_adds(&b, ">");
+	ew_neutralise(&b, s, n, flags);
+	UNIT_STR(b.s, want, "ew_neutralise%s: %s", flags ? " (lines)" : "", name);
+	ew_buf_free(&b);
+}
+
+#define NEUTRAL(lit, flags, want, name) \
+	neutral_case(lit, sizeof lit - 1, flags, want, name)
+
+static void
+test_neutralise(void)
+{
+	NEUTRAL("", 0, ">", "empty");
+	NEUTRAL("plain text, 'quoted' \\ backslash", 0,
+		">plain text, 'quoted' \\ backslash", "printable ASCII as it is");
+	NEUTRAL("S\xc3\xa9gou \xd9\x85\xd8\xb1 \xdf\x8a\xdf\x8b \xe6\x9d\xb1 cafe\xcc\x81 \xf0\x9f\x99\x82", 0,
+		">S\xc3\xa9gou \xd9\x85\xd8\xb1 \xdf\x8a\xdf\x8b \xe6\x9d\xb1 cafe\xcc\x81 \xf0\x9f\x99\x82",
+		"accents, Arabic, N'Ko, CJK, combining marks and emoji kept");
+	NEUTRAL("\x1b[31mred\x1b[0m", 0, ">\\u001b[31mred\\u001b[0m",
+		"ESC of a CSI sequence shown");
+	NEUTRAL("\x1b]0;title\x07", 0, ">\\u001b]0;title\\u0007",
+		"OSC title and BEL shown");
+	NEUTRAL("a\tb\nc\rd", 0, ">a\\tb\\nc\\rd", "tab, newline, CR as \\t \\n \\r");
+	NEUTRAL("a\0b\x7f\x01", 0, ">a\\u0000b\\u007f\\u0001", "NUL, DEL, SOH");
+	NEUTRAL("\xc2\x80\xc2\x9b\xc2\x9f\xc2\xa0", 0, ">\\u0080\\u009b\\u009f\xc2\xa0",
+		"C1 controls shown, U+00A0 kept");
+	NEUTRAL("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad\xe2\x80\xae", 0,
+		">\\u202a\\u202b\\u202c\\u202d\\u202e", "bidi embeddings and overrides");
+	NEUTRAL("\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9", 0,
+		">\\u2066\\u2067\\u2068\\u2069", "bidi isolates");
+	NEUTRAL("\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c", 0, ">\\u200e\\u200f\\u061c",
+		"LRM, RLM, ALM");
+	NEUTRAL("\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa", 0,
+		">\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa",
+		"neighbours of the bidi controls kept");
+	NEUTRAL("a\xe2\x80\xa8" "b\xe2\x80\xa9" "c\xef\xbb\xbf", 0,
+		">a\\u2028b\\u2029c\\ufeff",
+		"line and paragraph separators, byte order mark");
+	NEUTRAL("a\xff" "b\xc3", 0, ">a\xef\xbf\xbd" "b\xef\xbf\xbd",
+		"invalid bytes and a cut sequence as U+FFFD");
+	NEUTRAL("\xc0\xaf\xed\xa0\x80", 0,
+		">\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
+		"overlong and surrogate: one U+FFFD a byte");
+	NEUTRAL("\xe2\x80", 0, ">\xef\xbf\xbd\xef\xbf\xbd", "bidi control cut short");
+
+	NEUTRAL("one\ntwo\r\nthree\rfour\n", EW_TEXT_LINES,
+		">one\ntwo\nthree\nfour\n", "LF, CR LF and CR are line breaks");
+	NEUTRAL("a\tb\x1b[2Kc\xe2\x80\xae", EW_TEXT_LINES, ">a\\tb\\u001b[2Kc\\u202e",
+		"other controls shown as without lines");
+
+	struct ew_buf b = {0};
+	ew_neutralise(&b, "", 0, 0);
+	UNIT_CHECK(b.s && !*b.s, "ew_neutralise sets out's string even for nothing");
+	ew_buf_free(&b);
+	const char once[] = "x\x1b\xe2\x80\xae\n\xff";
+	ew_neutralise(&b, once, sizeof once - 1, 0);
+	struct ew_buf twice = {0};
+	ew_neutralise(&twice, b.s, b.len, 0);
+	UNIT_STR(twice.s, b.s, "ew_neutralise: its output is left as it is");
+	ew_buf_free(&b);
+	ew_buf_free(&twice);
+
+	UNIT_LONG(ew_cp_is_control(0x1b), 1, "ew_cp_is_control: ESC");
+	UNIT_LONG(ew_cp_is_control(0x20), 0, "ew_cp_is_control: space");
+	UNIT_LONG(ew_cp_is_control(0x7e), 0, "ew_cp_is_control: ~");
+	UNIT_LONG(ew_cp_is_control(0x2028), 1, "ew_cp_is_control: line separator");
+	UNIT_LONG(ew_cp_is_control(0x2029), 1, "ew_cp_is_control: paragraph separator");
+	UNIT_LONG(ew_cp_is_control(0xfeff), 1, "ew_cp_is_control: byte order mark");
+	UNIT_LONG(ew_cp_is_control(0xe9), 0, "ew_cp_is_control: e acute");
+	UNIT_LONG(ew_cp_is_control(0xa0), 0, "ew_cp_is_control: U+00A0");
+	UNIT_LONG(ew_cp_is_control(0x200d), 0, "ew_cp_is_control: ZWJ");
+}
+
+static void
 test_buf(void)
 {
 	struct ew_buf b = {0};
@@ -355,5 +434,6 @@ test_util(void)
 	test_near();
 	test_parse_int();
 	test_buf();
+	test_neutralise();
 	test_ulid();
 }

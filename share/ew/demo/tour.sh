@@ -50,6 +50,12 @@ echo "==> How many reports count deaths: ew list --where '.killed > 0' --count"
 ew list --where '.killed > 0' --count
 echo
 
+echo "==> Confidential reports are left out of all of the above unless asked for:"
+echo "    ew list --include-confidential --sensitivity confidential --fields id,cercle,category"
+ew list --include-confidential --sensitivity confidential \
+	--fields id,cercle,category --format table
+echo
+
 echo "==> Add one report from the command line (a monitor's SMS):"
 id=$(ew add event_date=2026-11-27 cercle=Niono commune=Diabaly category=threat \
 	severity=3 channel=sms reporter=MON-NIO-01 \
