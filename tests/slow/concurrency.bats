@@ -63,6 +63,8 @@ syncer() {
 	git remote add origin "$W/hub.git"
 	ew sync -q
 	UPDATED=$(ew list --format tsv --fields id | sed -n 2p)
+	local severity_before
+	severity_before=$(ew list --format tsv --fields severity "$UPDATED" | sed -n 2p)
 	local before commits_before
 	before=$(ew list --count)
 	commits_before=$(commit_count)
@@ -111,7 +113,14 @@ syncer() {
 	adds=$(git log --format=%B -n $(($(commit_count) - commits_before)) | grep -c '^Ew-Action: add$')
 	updates=$(git log --format=%B -n $(($(commit_count) - commits_before)) | grep -c '^Ew-Action: update$')
 	assert_equal "$adds" 1000
-	assert_equal "$updates" "$(wc -l <"$W/updates")"
+	# one commit per update that changed the value (one that sets the
+	# value the record has already changes nothing, and commits nothing)
+	local changed=0 prev=$severity_before v
+	while read -r v; do
+		[[ $v == "$prev" ]] || changed=$((changed + 1))
+		prev=$v
+	done <"$W/updates"
+	assert_equal "$updates" "$changed"
 	# no lost update: the record has the value of the last update that
 	# succeeded
 	run -0 ew list --format tsv --fields severity "$UPDATED"
