@@ -1724,7 +1724,12 @@ commit_changes(struct ew_repo *r, const struct ew_change *ch, size_t n,
 	char *log = ff ? ew_xstrdup("ew: fast-forward") : commit_log(msg, merge ? 2 : 1);
 	int moved = move_head(r->git, &commit_id, &head, log, e);
 	free(log);
-	if (moved < 0)
+	git_oid now;
+	/* libgit2 may fail after it moved the branch (syncing its
+	 * directory): then the commit stands, and only the error is told */
+	int stands = moved < 0 && git_reference_name_to_id(&now, r->git, "HEAD") == 0 &&
+		git_oid_equal(&now, &commit_id);
+	if (moved < 0 && !stands)
 		goto undo;
 	for (size_t i = 0; i < n; i++)
 		finish_change(r, &ch[i], 0);
@@ -1732,6 +1737,12 @@ commit_changes(struct ew_repo *r, const struct ew_change *ch, size_t n,
 	drop_journal(r);
 	if (out)
 		git_oid_tostr(out, 41, &commit_id);
+	if (stands) {
+		char *why = ew_xstrdup(e->msg);
+		ew_errf(e, "the commit is made, but %s", why);
+		free(why);
+		goto out;
+	}
 	rc = 0;
 	goto out;
 undo:
