@@ -514,7 +514,7 @@ http_statuses() {
 }
 
 @test "untrusted jq: a rule that allocates without end is stopped at its memory limit" {
-	export EW_JQ_TIMEOUT=10 EW_JQ_MEMORY=64
+	export EW_JQ_TIMEOUT=$((10 * EW_TEST_SLOW)) EW_JQ_MEMORY=64
 	rules <<-EOF
 		[rule "bomb"]
 			level = red
