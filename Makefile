@@ -182,7 +182,8 @@ check-valgrind: deps
 	EW_SHAREDIR="$(CURDIR)/share/ew" $(VALGRIND) \
 		--trace-children-skip="$(VG_SKIP)" build/vg/unit-tests
 	EW_BIN="$(CURDIR)/build/vg/wrap" EW_SHAREDIR="$(CURDIR)/share/ew" \
-		EW_UNDER_VALGRIND=1 bats --tap tests/
+		EW_UNDER_VALGRIND=1 bats --tap \
+		$(BATS_JOBS:%=--jobs % --no-parallelize-within-files) tests/
 
 # Builds, creates a demo repository in demo/ and walks through it.
 demo: deps all
