@@ -23,13 +23,13 @@ PROGS    = ew ew-init ew-add ew-update ew-list ew-alert ew-merge ew-sync \
 LIBSRC   = lib/util.c lib/err.c lib/csv.c lib/date.c lib/ulid.c \
            lib/places.c lib/taxonomy.c lib/record.c lib/input.c \
            lib/check.c lib/output.c lib/jqf.c lib/repo.c lib/store.c \
-           lib/cli.c lib/filter.c lib/rules.c lib/alert.c \
+           lib/cli.c lib/filter.c lib/where.c lib/rules.c lib/alert.c \
            lib/notify.c lib/merge.c lib/sync.c lib/remote.c \
            lib/run.c lib/sign.c lib/history.c
 UNITSRC  = tests/unit/unit.c tests/unit/test-util.c tests/unit/test-csv.c \
            tests/unit/test-date.c tests/unit/test-record.c \
            tests/unit/test-alert.c tests/unit/test-merge.c \
-           tests/unit/test-run.c
+           tests/unit/test-run.c tests/unit/test-where.c
 MAN1     = man/ew-init.1 man/ew-add.1 man/ew-update.1 man/ew-list.1 \
            man/ew-alert.1 man/ew-merge.1 man/ew-sync.1 man/ew-clone.1 \
            man/ew-log.1 man/ew-verify.1

@@ -187,8 +187,19 @@ int
 ew_filter_where(struct ew_filter *f, const char *prog, struct ew_err *e)
 {
 	ew_jq_free(f->jq);
+	ew_where_free(f->where);
+	f->where = NULL;
+	/* compiled by jq in any case: its errors and refusals are the same
+	   whichever runs it */
 	f->jq = ew_jq_new(prog, e);
-	return f->jq ? 0 : -1;
+	if (!f->jq)
+		return -1;
+	f->where = ew_where_new(prog, f->schema);
+	if (f->where) {
+		ew_jq_free(f->jq);
+		f->jq = NULL;
+	}
+	return 0;
 }
 
 static int
@@ -228,6 +239,8 @@ ew_filter_match(struct ew_filter *f, const struct ew_record *r,
 		return 0;
 	if (f->by_id && !id_wanted(f, r->v[EW_C_ID]))
 		return 0;
+	if (f->where)
+		return ew_where_test(f->where, r);
 	if (f->jq)
 		return ew_jq_test(f->jq, ew_record_jv(r, f->schema), e);
 	return 1;
@@ -246,5 +259,6 @@ ew_filter_free(struct ew_filter *f)
 	ew_strv_free(&f->whole);
 	ew_strv_free(&f->hidden);
 	ew_jq_free(f->jq);
+	ew_where_free(f->where);
 	memset(f, 0, sizeof *f);
 }

@@ -13,6 +13,7 @@
 #include "record.h"
 #include "taxonomy.h"
 #include "util.h"
+#include "where.h"
 
 struct ew_filter {
 	char since[11], until[11];   /* YYYY-MM-DD or "" */
@@ -35,7 +36,8 @@ struct ew_filter {
 	                                confidential is set (sorted when
 	                                hidden_sorted is) */
 	int hidden_sorted;
-	struct ew_jq *jq;
+	struct ew_jq *jq;           /* the --where condition, or */
+	struct ew_where *where;      /* the same, when where.h can run it */
 	const struct ew_schema *schema;
 };
 

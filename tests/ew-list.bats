@@ -186,6 +186,23 @@ expect_ids() {
 	run -1 ew list --where 'null'
 }
 
+@test "list: a simple --where (run without jq) selects what jq selects" {
+	# "(P) | ." is outside where.h's subset, so jq runs it
+	local p n=0
+	for p in '.severity >= 4 and .cercle == "Niono"' '.severity < 3' '.severity == null' \
+		'.killed != 0' '.cercle < "N" or .status == "new"' '.latitude > 14' \
+		'(.severity >= 3 or .displaced > 100) and .sensitivity != "public"' \
+		'.nosuchfield == null' '.description > .cercle' '.severity'; do
+		expect_ids "$(ew list --include-confidential --fields id --where "($p) | ." | sed 1d | xargs)" \
+			--where "$p"
+		n=$((n + $(ew list --include-confidential --count --where "$p" || :)))
+	done
+	((n > 10)) || fail "the programs select only $n records in all"
+	# jq's errors are the same either way
+	run_split -2 ew list --where '.severity >= 4 and'
+	assert_stderr_regex '^ew-list: invalid jq program'
+}
+
 @test "list: --where rejects invalid expressions and cannot import modules or read the environment" {
 	run_split -2 ew list --where '.['
 	assert_stdout_empty

@@ -151,6 +151,7 @@ main(void)
 	test_alert();
 	test_merge();
 	test_run();
+	test_where();
 	printf("1..%d\n", count);
 	if (failed)
 		printf("# %d of %d checks failed\n", failed, count);

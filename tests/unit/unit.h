@@ -45,5 +45,6 @@ void test_record(void);
 void test_alert(void);
 void test_merge(void);
 void test_run(void);
+void test_where(void);
 
 #endif
