@@ -182,8 +182,10 @@ random_chunk(const struct ew_schema *s, struct ew_record *const *rs)
 			bad++;
 		}
 		for (int i = 0; i < CHUNK && !bad; i++) {
-			jv_kind k = jv_get_kind(jv_array_get(jv_copy(out), i));
+			jv v = jv_array_get(jv_copy(out), i);
+			jv_kind k = jv_get_kind(v);
 			int want = k != JV_KIND_NULL && k != JV_KIND_FALSE;
+			jv_free(v);
 			if (ew_where_test(w[i], rs[r]) != want) {
 				bad++;
 				UNIT_CHECK(0, "'%s' on record %zu: where.h %d, jq %d", progs[i], r, !want, want);
