@@ -46,6 +46,10 @@ DEBS     = gcc make pkg-config libc6-dev libcsv-dev libjq-dev libgit2-dev \
            curl msmtp openssh-client openssh-server openssl strace gpg \
            clang libclang-rt-14-dev valgrind parallel
 
+# Debian packages only `make bench` needs: the peers bench/peers.sh
+# compares ew with (jq, git and time are in DEBS already).
+BENCH_DEBS = miller
+
 # How many bats files `make check` runs at a time (GNU parallel); empty
 # for one at a time.
 BATS_JOBS = 2
@@ -190,9 +194,9 @@ demo: deps all
 	EW_SHAREDIR="$(CURDIR)/share/ew" PATH="$(CURDIR)/$(BIN):$$PATH" \
 		sh share/ew/demo/tour.sh "$(CURDIR)/demo"
 
-# Installs the Debian packages that are missing (as root, or with sudo).
-deps:
-	@missing=; for p in $(DEBS); do \
+# $(call install_debs,PACKAGES): a recipe line that installs those of the
+# Debian PACKAGES that are missing (as root, or with sudo).
+install_debs = missing=; for p in $(1); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || \
 			missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -202,9 +206,16 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
 
+# Installs the Debian packages that are missing (as root, or with sudo).
+deps:
+	@$(call install_debs,$(DEBS))
+
 # Generates repositories of 1k to 1M records in bench/out/ and
-# times ew add, ew list and ew alert on them; see bench/README.md.
+# times ew add, ew list and ew alert on them, first against their peers
+# (jq, Miller, git, a libcsv reader; BENCH_DEBS); see bench/README.md.
 bench: deps all
+	@$(call install_debs,$(BENCH_DEBS))
+	bash bench/peers.sh
 	bash bench/run.sh
 	bash bench/alert.sh
 	bash bench/sync.sh

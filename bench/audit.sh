@@ -425,7 +425,7 @@ EOF
 
 	[ "$(git -C "$repo" rev-list --count HEAD)" = $((ncommits + 2)) ] ||
 		die "the repository does not have $((ncommits + 2)) commits"
-	[ "$("$ew" -C "$repo" list --count)" = $total ] || die "the repository does not have $total records"
+	[ "$("$ew" -C "$repo" list --include-confidential --count)" = $total ] || die "the repository does not have $total records"
 	[ -z "$(git -C "$repo" status --porcelain)" ] || die "the work tree is not clean"
 	v=$("$ew" -C "$repo" verify --quick) || die "ew verify --quick: $v"
 	case $v in "0 problems "*) ;; *) die "ew verify --quick: $v" ;; esac
@@ -520,23 +520,23 @@ print(" ".join("%s %d" % kv for kv in sorted(c.items())))' "$tmp.out")
 row "ew log (every commit)" "$runs" "$n rows ($acts)"
 
 say "== ew list --at"
-measure 0 "$runs" "$ew" list --format csv
+measure 0 "$runs" "$ew" list --include-confidential --format csv
 cp "$tmp.out" "$tmp.list"
 [ "$(csvrows "$tmp.list")" = $total ] || die "ew list: not $total records"
 shards_at HEAD >"$tmp.want"
 cmp -s "$tmp.list" "$tmp.want" || die "ew list differs from HEAD's shards"
 row "ew list (work tree, HEAD's records)" "$runs" "$total records"
-measure 0 "$runs" "$ew" list --at HEAD --format csv
+measure 0 "$runs" "$ew" list --include-confidential --at HEAD --format csv
 cmp -s "$tmp.out" "$tmp.list" || die "ew list --at HEAD differs from ew list"
 row "ew list --at HEAD" "$runs" "$total records, byte-identical to ew list"
-measure 0 "$runs" "$ew" list --at HEAD~100 --format csv
+measure 0 "$runs" "$ew" list --include-confidential --at HEAD~100 --format csv
 shards_at HEAD~100 >"$tmp.want"
 cmp -s "$tmp.out" "$tmp.want" || die "ew list --at HEAD~100 differs from the shards of HEAD~100"
 row "ew list --at HEAD~100" "$runs" "$(csvrows "$tmp.out") records, the same as HEAD~100's shards"
 k=$(python3 -c 'import json, sys
 print(max(c["k"] for c in json.load(open(sys.argv[1]))["commits"] if c["time"][:10] <= sys.argv[2]))' \
 	"$dir/manifest.json" $mid)
-measure 0 "$runs" "$ew" list --at $mid --format csv
+measure 0 "$runs" "$ew" list --include-confidential --at $mid --format csv
 shards_at "$(sha "$k")" >"$tmp.want"
 cmp -s "$tmp.out" "$tmp.want" || die "ew list --at $mid differs from the shards of its last commit"
 row "ew list --at $mid" "$runs" "$(csvrows "$tmp.out") records, the same as the shards of the day's last commit, HEAD~$((ncommits - 1 - k))"
@@ -560,9 +560,9 @@ spread "${times[@]}"
 rss=$max_rss
 case $(git log -1 --format=%s) in "Add report "*"(armed-presence, Niono, severity 2)") ;;
 	*) die "ew add: unexpected commit" ;; esac
-row "ew add one record" "$runs" "one commit each; reports/2026/11.csv: $(($("$ew" list --since 2026-11-01 --count) - runs)) records before"
+row "ew add one record" "$runs" "one commit each; reports/2026/11.csv: $(($("$ew" list --include-confidential --since 2026-11-01 --count) - runs)) records before"
 times=() max_rss=0
-st=$("$ew" list --fields status "$U" | tail -n 1)
+st=$("$ew" list --include-confidential --fields status "$U" | tail -n 1)
 for ((i = 1; i <= runs; i++)); do
 	if [ "$st" = verified ]; then st=closed; else st=verified; fi
 	measure 0 1 "$ew" update "$U" status=$st

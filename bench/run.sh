@@ -76,10 +76,10 @@ for n in $sizes; do
 	measure 0 1 "$ew" add <"$csv"
 	row "bulk import: ew add < gen.csv" "$n" 1 "one commit of $n records"
 	clean_tree "$repo" "the import"
-	expect "records after import" "$("$ew" list --count)" "$n"
+	expect "records after import" "$("$ew" list --include-confidential --count)" "$n"
 
 	# One record into an existing shard, a different description each run.
-	shard_before=$("$ew" list --since $add_date --until $add_date --count || :)
+	shard_before=$("$ew" list --include-confidential --since $add_date --until $add_date --count || :)
 	times=()
 	max_rss=0
 	for ((i = 1; i <= runs; i++)); do
@@ -93,41 +93,41 @@ for n in $sizes; do
 	spread "${times[@]}"
 	rss=$max_rss
 	clean_tree "$repo" "the single adds"
-	expect "records after the single adds" "$("$ew" list --count)" $((n + runs))
-	expect "records on $add_date" "$("$ew" list --since $add_date --until $add_date --count)" \
+	expect "records after the single adds" "$("$ew" list --include-confidential --count)" $((n + runs))
+	expect "records on $add_date" "$("$ew" list --include-confidential --since $add_date --until $add_date --count)" \
 		$((${shard_before:-0} + runs))
 	first=$(git -C "$repo" log -1 --format=%s)
 	case $first in "Add report "*"(armed-presence, Niono, severity 2)") ;;
 		*) die "unexpected commit subject: $first" ;; esac
-	shard=$("$ew" list --since "${add_date%-*}-01" --until "${add_date%-*}-31" --count)
+	shard=$("$ew" list --include-confidential --since "${add_date%-*}-01" --until "${add_date%-*}-31" --count)
 	row "ew add one record" "$n" "$runs" \
 		"$add_shard: $((shard - runs)) records before, $shard after"
 	total=$((n + runs))
 
 	# Full scan.
-	measure 0 "$runs" "$ew" list
+	measure 0 "$runs" "$ew" list --include-confidential
 	row "ew list (full scan, CSV out)" "$n" "$runs" "$total records"
-	expect "ew list lines" "$("$ew" list --format json | wc -l)" "$total"
+	expect "ew list lines" "$("$ew" list --include-confidential --format json | wc -l)" "$total"
 
 	# Native filters, and the same selection through jq (the records
 	# added above are severity 2, so the generated CSV gives the count).
 	want=$(pycount "$csv" "r['cercle'] == 'Niono' and r['severity'] != '' and int(r['severity']) >= 4")
 	ok="0"; [ "$want" -eq 0 ] && ok="1"
-	measure "$ok" "$runs" "$ew" list --cercle Niono --min-severity 4
+	measure "$ok" "$runs" "$ew" list --include-confidential --cercle Niono --min-severity 4
 	row "ew list --cercle Niono --min-severity 4" "$n" "$runs" "$want match"
 	expect "--cercle Niono --min-severity 4" \
-		"$("$ew" list --cercle Niono --min-severity 4 --count || :)" "$want"
-	measure "$ok" "$runs" "$ew" list --where '.severity >= 4 and .cercle == "Niono"'
+		"$("$ew" list --include-confidential --cercle Niono --min-severity 4 --count || :)" "$want"
+	measure "$ok" "$runs" "$ew" list --include-confidential --where '.severity >= 4 and .cercle == "Niono"'
 	row "ew list --where '.severity >= 4 and .cercle == \"Niono\"'" "$n" "$runs" "$want match"
 	expect "--where" \
-		"$("$ew" list --where '.severity >= 4 and .cercle == "Niono"' --count || :)" "$want"
+		"$("$ew" list --include-confidential --where '.severity >= 4 and .cercle == "Niono"' --count || :)" "$want"
 
 	# A recent window: only the 2026 shards hold matches.
 	want=$(pycount "$csv" "r['event_date'] >= '2026-01-01'")
 	ok="0"; [ "$want" -eq 0 ] && ok="1"
-	measure "$ok" "$runs" "$ew" list --since 2026-01-01
+	measure "$ok" "$runs" "$ew" list --include-confidential --since 2026-01-01
 	row "ew list --since 2026-01-01" "$n" "$runs" "$want match"
-	expect "--since 2026-01-01" "$("$ew" list --since 2026-01-01 --count || :)" "$want"
+	expect "--since 2026-01-01" "$("$ew" list --include-confidential --since 2026-01-01 --count || :)" "$want"
 
 	cd "$top"
 done

@@ -104,11 +104,11 @@ for n in $sizes; do
 
 	total=$((n + 2 * new))
 	for o in a b; do
-		[ "$("$ew" -C "$w/$o" list --count)" = "$total" ] || die "office $o does not have $total records"
+		[ "$("$ew" -C "$w/$o" list --include-confidential --count)" = "$total" ] || die "office $o does not have $total records"
 		[ -z "$(git -C "$w/$o" status --porcelain)" ] || die "office $o: work tree not clean"
 	done
 	[ "$(shards "$w/a")" = "$(shards "$w/b")" ] || die "the offices' shards differ"
-	[ "$("$ew" -C "$w/peer" list --count)" = "$total" ] || die "the peer merge lost records"
+	[ "$("$ew" -C "$w/peer" list --include-confidential --count)" = "$total" ] || die "the peer merge lost records"
 	! grep -rq '^<<<<<<<' "$w/peer/reports" || die "the peer merge left conflict markers"
 	rm -f "$w/base.csv"
 done
