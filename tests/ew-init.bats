@@ -59,12 +59,8 @@ init_here() {
 alerts.csv: merge: ew
 ew.conf: merge: unspecified"
 	# the driver is ew-merge beside the ew-init that made the repository
-	# (under valgrind, beside the program build/vg/wrap/ew-init runs)
-	local dir
-	dir=$(dirname "$(command -v ew-init)")
-	[[ -z ${EW_UNDER_VALGRIND:-} ]] || dir=${dir%/wrap}/bin
 	run -0 git config --local merge.ew.driver
-	assert_output "'$dir/ew-merge' --driver %O %A %B %P"
+	assert_output "'$(program_dir)/ew-merge' --driver %O %A %B %P"
 	run -0 git config --local merge.ew.name
 }
 

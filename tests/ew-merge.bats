@@ -572,10 +572,8 @@ pull() {
 
 @test "clone: ew clone registers the merge driver, and the shards and alert log use it" {
 	offices
-	local bin
-	bin=$(dirname "$(command -v ew-merge)")
 	run -0 git -C "$B" config merge.ew.driver
-	assert_output "'$bin/ew-merge' --driver %O %A %B %P"
+	assert_output "'$(program_dir)/ew-merge' --driver %O %A %B %P"
 	run -0 git -C "$B" check-attr merge reports/2026/11.csv reports/2027/01.csv alerts.csv places.csv
 	assert_output "$(printf '%s\n' 'reports/2026/11.csv: merge: ew' 'reports/2027/01.csv: merge: ew' \
 		'alerts.csv: merge: ew' 'places.csv: merge: unspecified')"

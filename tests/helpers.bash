@@ -114,6 +114,16 @@ new_repo() {
 	cd "$dir" || return 1
 }
 
+# program_dir: the directory ew's programs run from, as they see it: that
+# of ew-init in PATH or, under valgrind, that of the programs the wrappers
+# of build/vg/wrap run (build/vg/bin).
+program_dir() {
+	local dir
+	dir=$(dirname "$(command -v ew-init)")
+	[[ -z ${EW_UNDER_VALGRIND:-} ]] || dir=${dir%/wrap}/bin
+	echo "$dir"
+}
+
 # head_commit [DIR]: the commit id of HEAD.
 head_commit() {
 	git -C "${1:-.}" rev-parse --verify -q HEAD
