@@ -174,6 +174,9 @@ fuzz: deps
 # too, but for system programs and scripts in the temporary directory.
 # EW_UNDER_VALGRIND=1 tells the suites: they give the slower programs
 # longer time limits.
+# VG_TESTS (default tests/) names the bats files or directories to run
+# (the whole suite takes hours).
+VG_TESTS = tests/
 check-valgrind: deps
 	$(MAKE) BUILD=build/vg BIN=build/vg/bin CFLAGS="-O1 -g" all build/vg/unit-tests
 	@mkdir -p build/vg/wrap
@@ -187,7 +190,7 @@ check-valgrind: deps
 		--trace-children-skip="$(VG_SKIP)" build/vg/unit-tests
 	EW_BIN="$(CURDIR)/build/vg/wrap" EW_SHAREDIR="$(CURDIR)/share/ew" \
 		EW_UNDER_VALGRIND=1 bats --tap \
-		$(BATS_JOBS:%=--jobs % --no-parallelize-within-files) tests/
+		$(BATS_JOBS:%=--jobs % --no-parallelize-within-files) $(VG_TESTS)
 
 # Builds, creates a demo repository in demo/ and walks through it.
 demo: deps all

@@ -5,10 +5,15 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-/* A completed row waiting to be handed out: NUL-separated fields. */
-struct pending {
-	struct ew_buf data;
+/* How much of a stream is read at a time. */
+#define BLOCK (64 * 1024)
+
+/* A completed row waiting to be handed out. */
+struct done {
+	size_t off;     /* where its fields start in data */
+	size_t first;   /* where their lengths start in flen */
 	size_t nfields;
 	unsigned long line;
 };
@@ -16,28 +21,36 @@ struct pending {
 struct ew_csv {
 	struct csv_parser p;
 	const char *name;
-	/* line source */
+	/*
+	 * Line source: the caller's buffer, or for a stream a block of it
+	 * (with the start of a line carried over from the block before),
+	 * lines handed out from text[pos..len).
+	 */
 	FILE *fp;
-	const char *mem;
-	size_t memlen, mempos;
-	char *head;
-	size_t headlen, headpos;
-	char *line;
-	size_t linecap;
+	const char *text;
+	size_t len, pos;
+	char *blk;
+	size_t blkcap;
+	int drained; /* the stream has no more to read */
+	int by_line; /* read a pipe or terminal a line at a time */
 	unsigned long lineno;
 	int started, eof, dead;
-	/* row being assembled */
-	struct ew_buf cur;
-	size_t curfields;
+	/*
+	 * Rows: the completed ones not handed out yet, then the one being
+	 * assembled. Their fields are in data, each NUL-terminated, with
+	 * their lengths in flen.
+	 */
+	struct ew_buf data;
+	size_t *flen;
+	size_t nflen, flencap;
+	struct done *q;
+	size_t qhead, qlen, qcap;
+	size_t curoff, curfirst, curfields; /* the row being assembled */
 	unsigned long rowstart;
 	size_t rowbytes; /* bytes of input the row took so far */
-	/* completed rows */
-	struct pending *q;
-	size_t qhead, qlen, qcap;
 	/* the row handed out */
 	struct ew_row row;
 	size_t rowcap;
-	struct pending out;
 };
 
 static int
@@ -64,7 +77,10 @@ struct ew_csv *
 ew_csv_open_file(FILE *fp, const char *name)
 {
 	struct ew_csv *r = reader_new(name);
+	struct stat st;
+
 	r->fp = fp;
+	r->by_line = fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode);
 	return r;
 }
 
@@ -73,8 +89,12 @@ ew_csv_open_file_after(FILE *fp, const char *name, const char *head,
 	size_t headlen)
 {
 	struct ew_csv *r = ew_csv_open_file(fp, name);
-	r->head = ew_xstrndup(head, headlen);
-	r->headlen = headlen;
+	/* the head is the start of the first block */
+	r->blkcap = headlen + BLOCK;
+	r->blk = ew_xmalloc(r->blkcap);
+	memcpy(r->blk, head, headlen);
+	r->text = r->blk;
+	r->len = headlen;
 	return r;
 }
 
@@ -82,8 +102,8 @@ struct ew_csv *
 ew_csv_open_mem(const char *buf, size_t len, const char *name)
 {
 	struct ew_csv *r = reader_new(name);
-	r->mem = buf;
-	r->memlen = len;
+	r->text = buf;
+	r->len = len;
 	return r;
 }
 
@@ -115,54 +135,77 @@ ew_getline_max(char **line, size_t *cap, FILE *fp, size_t max)
 }
 
 /*
+ * Reads the stream's next block after the unfinished line that ends the
+ * one before, which moves to the front. The buffer grows only for a line
+ * longer than a block, and next_line stops a line longer than a record
+ * may be: it holds at most a record and a block.
+ */
+static void
+refill(struct ew_csv *r)
+{
+	size_t keep = r->len - r->pos;
+
+	if (keep && r->pos)
+		memmove(r->blk, r->blk + r->pos, keep);
+	r->pos = 0;
+	r->len = keep;
+	if (r->blkcap - keep < BLOCK) {
+		r->blkcap = keep + BLOCK;
+		r->blk = ew_xrealloc(r->blk, r->blkcap);
+	}
+	r->text = r->blk;
+	size_t want = r->blkcap - keep, got = 0;
+	if (!r->by_line) {
+		got = fread(r->blk + keep, 1, want, r->fp);
+		/* a short read is the end of the stream, or an error, which
+		 * ends it as well */
+		r->drained = got < want;
+	} else {
+		/* from a pipe or a terminal, up to the end of a line: a record
+		 * is handed on as soon as its line has come, not when a block
+		 * has */
+		char *d = r->blk + keep;
+		int c = 0;
+		while (got < want && (c = getc_unlocked(r->fp)) != EOF) {
+			d[got++] = (char)c;
+			if (c == '\n')
+				break;
+		}
+		r->drained = c == EOF;
+	}
+	r->len += got;
+}
+
+/*
  * Returns the next physical line (with its LF) in *p, *n; 0 at the end,
- * -1 for a line longer than a record may be.
+ * -1 for a line of a stream longer than a record may be.
  */
 static int
 next_line(struct ew_csv *r, const char **p, size_t *n)
 {
-	if (r->head && r->headpos < r->headlen) {
-		const char *s = r->head + r->headpos;
-		const char *nl = memchr(s, '\n', r->headlen - r->headpos);
-		size_t len = nl ? (size_t)(nl - s) + 1 : r->headlen - r->headpos;
-		if (!nl && r->fp) {
-			/* an unfinished line: complete it from the stream */
-			struct ew_buf b = {0};
-			ew_buf_add(&b, s, len);
-			ssize_t got = len > EW_MAX_RECORD ? -1 :
-				ew_getline_max(&r->line, &r->linecap, r->fp, EW_MAX_RECORD - len);
-			if (got > 0)
-				ew_buf_add(&b, r->line, (size_t)got);
-			free(r->line);
-			r->linecap = b.cap;
-			r->line = b.s;
-			r->headpos = r->headlen;
-			*p = r->line;
-			*n = b.len;
-			return got < 0 ? -1 : 1;
+	for (;;) {
+		if (r->pos == r->len) {
+			if (!r->fp || r->drained)
+				return 0;
+			refill(r);
+			continue;
 		}
-		r->headpos += len;
-		*p = s;
-		*n = len;
-		return 1;
+		const char *s = r->text + r->pos;
+		size_t avail = r->len - r->pos;
+		const char *nl = memchr(s, '\n', avail);
+		if (nl || !r->fp || r->drained) {
+			size_t len = nl ? (size_t)(nl - s) + 1 : avail;
+			if (r->fp && len > EW_MAX_RECORD)
+				return -1;
+			r->pos += len;
+			*p = s;
+			*n = len;
+			return 1;
+		}
+		if (avail > EW_MAX_RECORD)
+			return -1;
+		refill(r);
 	}
-	if (r->fp) {
-		ssize_t got = ew_getline_max(&r->line, &r->linecap, r->fp, EW_MAX_RECORD);
-		if (got <= 0)
-			return (int)got;
-		*p = r->line;
-		*n = (size_t)got;
-		return 1;
-	}
-	if (r->mempos >= r->memlen)
-		return 0;
-	const char *s = r->mem + r->mempos;
-	const char *nl = memchr(s, '\n', r->memlen - r->mempos);
-	size_t len = nl ? (size_t)(nl - s) + 1 : r->memlen - r->mempos;
-	r->mempos += len;
-	*p = s;
-	*n = len;
-	return 1;
 }
 
 static void
@@ -172,8 +215,13 @@ on_field(void *s, size_t len, void *data)
 
 	if (r->curfields == 0 && r->rowstart == 0)
 		r->rowstart = r->lineno;
-	ew_buf_add(&r->cur, s, len);
-	ew_buf_addc(&r->cur, '\0');
+	ew_buf_add(&r->data, s, len);
+	ew_buf_addc(&r->data, '\0');
+	if (r->nflen == r->flencap) {
+		r->flencap = r->flencap ? r->flencap * 2 : 64;
+		r->flen = ew_xrealloc(r->flen, r->flencap * sizeof *r->flen);
+	}
+	r->flen[r->nflen++] = len;
 	r->curfields++;
 }
 
@@ -181,23 +229,16 @@ static void
 on_row(int c, void *data)
 {
 	struct ew_csv *r = data;
-	struct pending *pd;
 
 	(void)c;
 	if (r->qhead + r->qlen == r->qcap) {
-		if (r->qhead > 0) {
-			memmove(r->q, r->q + r->qhead, r->qlen * sizeof *r->q);
-			r->qhead = 0;
-		} else {
-			r->qcap = r->qcap ? r->qcap * 2 : 4;
-			r->q = ew_xrealloc(r->q, r->qcap * sizeof *r->q);
-		}
+		r->qcap = r->qcap ? r->qcap * 2 : 4;
+		r->q = ew_xrealloc(r->q, r->qcap * sizeof *r->q);
 	}
-	pd = &r->q[r->qhead + r->qlen++];
-	pd->data = r->cur;
-	pd->nfields = r->curfields;
-	pd->line = r->rowstart ? r->rowstart : r->lineno;
-	memset(&r->cur, 0, sizeof r->cur);
+	r->q[r->qhead + r->qlen++] = (struct done){r->curoff, r->curfirst,
+		r->curfields, r->rowstart ? r->rowstart : r->lineno};
+	r->curoff = r->data.len;
+	r->curfirst = r->nflen;
 	r->curfields = 0;
 	r->rowstart = 0;
 }
@@ -297,37 +338,50 @@ ew_csv_set_line(struct ew_csv *r, unsigned long line)
 	r->lineno = line;
 }
 
+/*
+ * Once every completed row was handed out (the last one is given up by
+ * this call), the row being assembled moves to the front, so that data
+ * and flen hold no more than a line's rows at a time.
+ */
+static void
+drop_done(struct ew_csv *r)
+{
+	if (r->qlen > 0 || r->curoff == 0)
+		return;
+	r->data.len -= r->curoff;
+	memmove(r->data.s, r->data.s + r->curoff, r->data.len + 1);
+	memmove(r->flen, r->flen + r->curfirst, r->curfields * sizeof *r->flen);
+	r->nflen = r->curfields;
+	r->curoff = r->curfirst = 0;
+	r->qhead = 0;
+}
+
 int
 ew_csv_next(struct ew_csv *r, struct ew_row **rowp, struct ew_err *e)
 {
 	if (r->dead)
 		return 0;
+	drop_done(r);
 	if (fill(r, e) < 0)
 		return -1;
 	if (r->qlen == 0)
 		return 0;
 
-	ew_buf_free(&r->out.data);
-	r->out = r->q[r->qhead];
+	const struct done *d = &r->q[r->qhead];
 	r->qhead++;
 	r->qlen--;
-	if (r->qlen == 0)
-		r->qhead = 0;
-
-	if (r->out.nfields > r->rowcap) {
-		r->rowcap = r->out.nfields;
+	if (d->nfields > r->rowcap) {
+		r->rowcap = d->nfields;
 		r->row.f = ew_xrealloc(r->row.f, r->rowcap * sizeof *r->row.f);
-		r->row.len = ew_xrealloc(r->row.len, r->rowcap * sizeof *r->row.len);
 	}
-	char *s = r->out.data.s;
-	for (size_t i = 0; i < r->out.nfields; i++) {
-		size_t len = strlen(s);
+	r->row.len = r->flen + d->first;
+	char *s = r->data.s + d->off;
+	for (size_t i = 0; i < d->nfields; i++) {
 		r->row.f[i] = s;
-		r->row.len[i] = len;
-		s += len + 1;
+		s += r->row.len[i] + 1;
 	}
-	r->row.n = r->out.nfields;
-	r->row.line = r->out.line;
+	r->row.n = d->nfields;
+	r->row.line = d->line;
 	*rowp = &r->row;
 	return 1;
 }
@@ -338,48 +392,64 @@ ew_csv_close(struct ew_csv *r)
 	if (!r)
 		return;
 	csv_free(&r->p);
-	for (size_t i = 0; i < r->qlen; i++)
-		ew_buf_free(&r->q[r->qhead + i].data);
+	ew_buf_free(&r->data);
+	free(r->flen);
 	free(r->q);
-	ew_buf_free(&r->cur);
-	ew_buf_free(&r->out.data);
 	free(r->row.f);
-	free(r->row.len);
-	free(r->line);
-	free(r->head);
+	free(r->blk);
 	free(r);
 }
+
+/* The bytes that make a field quoted. */
+static const unsigned char quotes_field[256] = {
+	[','] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1,
+};
 
 void
 ew_csv_put(struct ew_buf *out, const char *s, size_t n)
 {
-	if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) &&
-	    !memchr(s, '\r', n)) {
+	size_t i = 0;
+
+	while (i < n && !quotes_field[(unsigned char)s[i]])
+		i++;
+	if (i == n) {
 		ew_buf_add(out, s, n);
 		return;
 	}
 	ew_buf_grow(out, n + 2);
 	ew_buf_addc(out, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
-			ew_buf_addc(out, '"');
-		ew_buf_addc(out, s[i]);
+	for (const char *q; (q = memchr(s, '"', n)); ) {
+		/* up to the quote, and the quote twice */
+		size_t k = (size_t)(q - s) + 1;
+		ew_buf_add(out, s, k);
+		ew_buf_addc(out, '"');
+		s += k;
+		n -= k;
 	}
+	ew_buf_add(out, s, n);
 	ew_buf_addc(out, '"');
 }
 
 void
 ew_tsv_put(struct ew_buf *out, const char *s, size_t n)
 {
+	size_t run = 0;
+
 	for (size_t i = 0; i < n; i++) {
+		const char *esc;
 		switch (s[i]) {
-		case '\t': ew_buf_add(out, "\\t", 2); break;
-		case '\n': ew_buf_add(out, "\\n", 2); break;
-		case '\r': ew_buf_add(out, "\\r", 2); break;
-		case '\\': ew_buf_add(out, "\\\\", 2); break;
-		default: ew_buf_addc(out, s[i]);
+		case '\t': esc = "\\t"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\\': esc = "\\\\"; break;
+		default: continue;
 		}
+		/* the bytes kept as they are since the last escape, then this one */
+		ew_buf_add(out, s + run, i - run);
+		ew_buf_add(out, esc, 2);
+		run = i + 1;
 	}
+	ew_buf_add(out, s + run, n - run);
 }
 
 int

@@ -5,9 +5,11 @@
  * buffer. It reports the line each row starts on, rejects NUL bytes,
  * unterminated quoted fields and stray quotes, skips a UTF-8 byte order
  * mark and empty lines, and accepts LF, CRLF and CR line endings. Field
- * contents are kept byte for byte (no trimming). In a stream, a row
- * longer than EW_MAX_RECORD bytes is an error, found before more of it is
- * read, so the reader's memory stays bounded whatever the input.
+ * contents are kept byte for byte (no trimming). A regular file is read
+ * 64 KiB at a time, a pipe or a terminal up to the end of each line (so
+ * that a row is handed on as soon as it has come); a row longer than
+ * EW_MAX_RECORD bytes is an error, found before more than a block past it
+ * is read, so the reader's memory stays bounded whatever the input.
  */
 #ifndef EW_CSV_H
 #define EW_CSV_H
@@ -34,7 +36,8 @@ struct ew_csv;
 
 /*
  * Opens a reader. name is used in messages ("stdin", a path). The reader
- * does not own fp or buf; both must outlive it.
+ * does not own fp or buf; both must outlive it. It reads fp ahead of the
+ * rows it hands out: what is left of fp after it is not to be read.
  */
 struct ew_csv *ew_csv_open_file(FILE *fp, const char *name);
 struct ew_csv *ew_csv_open_mem(const char *buf, size_t len, const char *name);

@@ -16,6 +16,8 @@ struct ew_input {
 	struct ew_csv *csv;
 	int *map;       /* input column -> schema column */
 	size_t width;
+	const char **vals; /* a row's values by schema column, "" if absent */
+	size_t *lens;
 	/* NDJSON */
 	struct ew_buf head; /* the line that decided the format */
 	size_t headpos;
@@ -132,6 +134,10 @@ read_header(struct ew_input *in, struct ew_err *e)
 		return got;
 	in->width = row->n;
 	in->map = ew_xcalloc(row->n, sizeof *in->map);
+	in->vals = ew_xcalloc(in->schema->n, sizeof *in->vals);
+	in->lens = ew_xcalloc(in->schema->n, sizeof *in->lens);
+	for (size_t i = 0; i < in->schema->n; i++)
+		in->vals[i] = "";
 	for (size_t i = 0; i < row->n; i++) {
 		int c = ew_schema_col(in->schema, row->f[i]);
 		if (c >= 0)
@@ -169,10 +175,12 @@ next_csv(struct ew_input *in, struct ew_record **rec, struct ew_err *e)
 	if (row->n != in->width)
 		return ew_errf(e, "%s:%lu: expected %zu fields, found %zu", in->name,
 			row->line, in->width, row->n);
-	struct ew_record *r = ew_record_new(in->schema);
+	for (size_t i = 0; i < row->n; i++) {
+		in->vals[in->map[i]] = row->f[i];
+		in->lens[in->map[i]] = row->len[i];
+	}
+	struct ew_record *r = ew_record_newv(in->schema, in->vals, in->lens);
 	r->line = row->line;
-	for (size_t i = 0; i < row->n; i++)
-		ew_record_setn(r, (size_t)in->map[i], row->f[i], row->len[i]);
 	*rec = r;
 	return 1;
 }
@@ -421,6 +429,8 @@ ew_input_close(struct ew_input *in)
 		return;
 	ew_csv_close(in->csv);
 	free(in->map);
+	free(in->vals);
+	free(in->lens);
 	free(in->line);
 	ew_buf_free(&in->head);
 	free(in);

@@ -1,6 +1,7 @@
 /* record.c - see record.h */
 #include "record.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,28 +137,62 @@ ew_enum_check(const struct ew_col *c, const char *v, struct ew_buf *why)
 	return 0;
 }
 
+/*
+ * A record of n values, copies of v[i][0..len[i]) (strlen when len is
+ * NULL; all empty when v is NULL), made in one allocation: the record,
+ * then its array of values, then the values.
+ */
+static struct ew_record *
+record_make(size_t n, const char *const *v, const size_t *len)
+{
+	size_t bytes = n;
+	for (size_t i = 0; v && i < n; i++)
+		bytes += len ? len[i] : strlen(v[i]);
+	struct ew_record *r = ew_xmalloc(sizeof *r + n * sizeof *r->v + bytes);
+	char *p = (char *)r + sizeof *r + n * sizeof *r->v;
+
+	r->v = (char **)(r + 1);
+	r->n = n;
+	r->line = 0;
+	r->store = p;
+	r->storelen = bytes;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = !v ? 0 : len ? len[i] : strlen(v[i]);
+		if (k)
+			memcpy(p, v[i], k);
+		p[k] = '\0';
+		r->v[i] = p;
+		p += k + 1;
+	}
+	return r;
+}
+
+/* 1 when s is one of the values r was made with, not freed on its own. */
+static int
+in_store(const struct ew_record *r, const char *s)
+{
+	return (uintptr_t)s - (uintptr_t)r->store < r->storelen;
+}
+
 struct ew_record *
 ew_record_new(const struct ew_schema *s)
 {
-	struct ew_record *r = ew_xcalloc(1, sizeof *r);
+	return record_make(s->n, NULL, NULL);
+}
 
-	r->n = s->n;
-	r->v = ew_xcalloc(s->n, sizeof *r->v);
-	for (size_t i = 0; i < s->n; i++)
-		r->v[i] = ew_xstrdup("");
-	return r;
+struct ew_record *
+ew_record_newv(const struct ew_schema *s, const char *const *v,
+	const size_t *len)
+{
+	return record_make(s->n, v, len);
 }
 
 struct ew_record *
 ew_record_dup(const struct ew_record *r)
 {
-	struct ew_record *c = ew_xcalloc(1, sizeof *c);
+	struct ew_record *c = record_make(r->n, (const char *const *)r->v, NULL);
 
-	c->n = r->n;
 	c->line = r->line;
-	c->v = ew_xcalloc(r->n, sizeof *c->v);
-	for (size_t i = 0; i < r->n; i++)
-		c->v[i] = ew_xstrdup(r->v[i]);
 	return c;
 }
 
@@ -167,8 +202,8 @@ ew_record_free(struct ew_record *r)
 	if (!r)
 		return;
 	for (size_t i = 0; i < r->n; i++)
-		free(r->v[i]);
-	free(r->v);
+		if (!in_store(r, r->v[i]))
+			free(r->v[i]);
 	free(r);
 }
 
@@ -176,7 +211,8 @@ void
 ew_record_setn(struct ew_record *r, size_t col, const char *v, size_t n)
 {
 	char *copy = ew_xstrndup(v, n);
-	free(r->v[col]);
+	if (!in_store(r, r->v[col]))
+		free(r->v[col]);
 	r->v[col] = copy;
 }
 

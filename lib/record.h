@@ -69,13 +69,24 @@ int ew_schema_col(const struct ew_schema *s, const char *name);
  */
 int ew_enum_check(const struct ew_col *c, const char *v, struct ew_buf *why);
 
+/*
+ * The values a record is made with are kept in the same allocation as
+ * the record (one malloc a record); a value set later is allocated on its
+ * own. v[i] is only ever changed by ew_record_setn and ew_record_set.
+ */
 struct ew_record {
 	char **v;
 	size_t n;
 	unsigned long line; /* where it was read, for messages */
+	const char *store;  /* the values it was made with */
+	size_t storelen;
 };
 
+/* A record of s's columns, all empty. */
 struct ew_record *ew_record_new(const struct ew_schema *s);
+/* A record of s's columns holding copies of v[i][0..len[i]). */
+struct ew_record *ew_record_newv(const struct ew_schema *s,
+	const char *const *v, const size_t *len);
 struct ew_record *ew_record_dup(const struct ew_record *r);
 void ew_record_free(struct ew_record *r);
 /* Replaces the value of column col with a copy of v[0..n). */

@@ -93,27 +93,9 @@ ew_buf_grow(struct ew_buf *b, size_t extra)
 }
 
 void
-ew_buf_add(struct ew_buf *b, const void *p, size_t n)
-{
-	ew_buf_grow(b, n);
-	if (n)
-		memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-void
 ew_buf_adds(struct ew_buf *b, const char *s)
 {
 	ew_buf_add(b, s, strlen(s));
-}
-
-void
-ew_buf_addc(struct ew_buf *b, char c)
-{
-	ew_buf_grow(b, 1);
-	b->s[b->len++] = c;
-	b->s[b->len] = '\0';
 }
 
 void

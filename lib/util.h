@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "err.h"
 
@@ -26,10 +27,33 @@ struct ew_buf {
 	char *s;
 	size_t len, cap;
 };
+/* Makes room for extra more bytes (and the NUL). */
 void ew_buf_grow(struct ew_buf *b, size_t extra);
-void ew_buf_add(struct ew_buf *b, const void *p, size_t n);
+/*
+ * Appends p[0..n), or one byte. Inline: writers call them for each
+ * field, and some for each byte.
+ */
+static inline void
+ew_buf_add(struct ew_buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		ew_buf_grow(b, n);
+	if (n)
+		memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static inline void
+ew_buf_addc(struct ew_buf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		ew_buf_grow(b, 1);
+	b->s[b->len++] = c;
+	b->s[b->len] = '\0';
+}
+
 void ew_buf_adds(struct ew_buf *b, const char *s);
-void ew_buf_addc(struct ew_buf *b, char c);
 void ew_buf_addf(struct ew_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void ew_buf_vaddf(struct ew_buf *b, const char *fmt, va_list ap)

@@ -310,6 +310,24 @@ expect_ids() {
 	assert_output "$(printf '%s\n' id $L5 $L1)"
 }
 
+@test "list: '-' from a pipe shows each record on a terminal as soon as its line has come" {
+	# the feed writes one record, waits (up to 10 s) for it to show in the
+	# terminal session script(1) records, then writes the next one
+	local ts=$BATS_TEST_TMPDIR/typescript seen=$BATS_TEST_TMPDIR/seen
+	cat >"$BATS_TEST_TMPDIR/feed" <<-EOF
+		printf 'event_date,cercle,category\n2026-11-20,Niono,attack\n'
+		i=0
+		while [ \$i -lt $((100 * EW_TEST_SLOW)) ] && ! grep -q 2026-11-20 "$ts"; do
+			sleep 0.1; i=\$((i + 1))
+		done
+		grep -q 2026-11-20 "$ts" && echo yes >"$seen"
+		printf '2026-11-21,San,clash\n'
+	EOF
+	run -0 script -qefc "sh '$BATS_TEST_TMPDIR/feed' | ew list - --format csv --fields event_date" "$ts"
+	[[ -s $seen ]] || fail "the first record showed only when the input ended: $(cat "$ts")"
+	grep -q 2026-11-21 "$ts" || fail "the second record is missing: $(cat "$ts")"
+}
+
 @test "list: '-' accepts a batch with only some columns, as ew add takes it" {
 	printf 'event_date,cercle,category\n2026-11-20,Niono,attack\n2026-11-21,San,clash\n' >"$IN"
 	run_split -0 ew list --count --where '.category == "attack"' - <"$IN"

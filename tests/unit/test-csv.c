@@ -501,6 +501,79 @@ test_reader(void)
 	table_free(&t);
 }
 
+/* The rows of the same bytes read from a stream, as from memory. */
+static void
+same_as_mem(const char *buf, size_t len, size_t head, const char *name)
+{
+	struct table want = read_mem(buf, len), got;
+	FILE *fp = fmemopen((void *)(buf + head), len - head, "r");
+	struct ew_csv *r = head ? ew_csv_open_file_after(fp, "in.csv", buf, head)
+	                        : ew_csv_open_file(fp, "in.csv");
+
+	read_all(r, &got);
+	ew_csv_close(r);
+	fclose(fp);
+	char *w = render(&want, 1), *g = render(&got, 1);
+	UNIT_CHECK(want.nrows > 0 && strcmp(w, g) == 0 && got.rc == want.rc &&
+	           strcmp(got.err, want.err) == 0, "%s", name);
+	free(w);
+	free(g);
+	table_free(&want);
+	table_free(&got);
+}
+
+static void
+test_blocks(void)
+{
+	struct ew_buf in = {0};
+	const char *const ends[] = {"\n", "\r\n", "\r"};
+
+	/* rows of all sizes, some across a block or several, some of several
+	   lines, with every line end */
+	ew_buf_adds(&in, "a,b,c\n");
+	for (int i = 0; i < 3000; i++) {
+		ew_buf_addf(&in, "%d,", i);
+		size_t n = (size_t)(i * 7919 % 1000);
+		if (i % 500 == 7)
+			n = 150000;
+		ew_buf_addc(&in, '"');
+		for (size_t k = 0; k < n; k++)
+			ew_buf_addc(&in, k % 97 == 5 ? '\n' : k % 89 == 3 ? ',' : 'x');
+		ew_buf_adds(&in, "\",z");
+		ew_buf_adds(&in, ends[i % 3]);
+	}
+	same_as_mem(in.s, in.len, 0, "a stream's rows across its blocks, as from memory");
+	same_as_mem(in.s, in.len, 70001, "the same after a head taken from the stream");
+	ew_buf_free(&in);
+
+	/* a line of exactly the most a record may take, then one byte more */
+	struct ew_buf big = {0};
+	ew_buf_adds(&big, "a\n");
+	while (big.len < 2 + EW_MAX_RECORD - 1)
+		ew_buf_addc(&big, 'y');
+	ew_buf_addc(&big, '\n');
+	ew_buf_adds(&big, "z\n");
+	FILE *fp = fmemopen(big.s, big.len, "r");
+	struct ew_csv *r = ew_csv_open_file(fp, "in.csv");
+	struct table t;
+	read_all(r, &t);
+	ew_csv_close(r);
+	fclose(fp);
+	UNIT_CHECK(t.rc == 0 && t.nrows == 3 && strlen(t.cells.v[1]) == EW_MAX_RECORD - 1,
+		"a stream's line of " EW_MAX_RECORD_TEXT " with its LF is read");
+	table_free(&t);
+	big.s[big.len - 3] = 'y';
+	fp = fmemopen(big.s, big.len, "r");
+	r = ew_csv_open_file(fp, "in.csv");
+	read_all(r, &t);
+	ew_csv_close(r);
+	fclose(fp);
+	UNIT_STR(t.err, "in.csv:2: record longer than " EW_MAX_RECORD_TEXT
+		" (the most one record may take)", "a stream's line one byte longer is refused");
+	table_free(&t);
+	ew_buf_free(&big);
+}
+
 void
 test_csv(void)
 {
@@ -509,4 +582,5 @@ test_csv(void)
 	test_tsv();
 	test_errors();
 	test_reader();
+	test_blocks();
 }

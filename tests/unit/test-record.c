@@ -196,6 +196,31 @@ test_record_basics(void)
 	ew_record_free(d);
 	ew_record_free(r);
 	ew_record_free(NULL);
+
+	/* values made with the record, then replaced, or set to themselves */
+	const char *vals[EW_NBUILTIN];
+	size_t lens[EW_NBUILTIN];
+	for (size_t i = 0; i < EW_NBUILTIN; i++) {
+		vals[i] = i % 2 ? "abcdef" : "";
+		lens[i] = i % 2 ? 1 + i % 5 : 0;
+	}
+	r = ew_record_newv(&s, vals, lens);
+	UNIT_CHECK(strcmp(r->v[1], "ab") == 0 && strcmp(r->v[2], "") == 0 &&
+	           strcmp(r->v[3], "abcd") == 0 && strcmp(r->v[5], "a") == 0,
+		"ew_record_newv copies len bytes of each value");
+	ew_record_set(r, EW_C_CERCLE, r->v[EW_C_CERCLE]);
+	ew_record_set(r, EW_C_COMMUNE, "Diabaly");
+	ew_record_set(r, EW_C_COMMUNE, r->v[EW_C_COMMUNE]);
+	ew_record_setn(r, EW_C_REGION, r->v[EW_C_REPORTED_AT], 2);
+	d = ew_record_dup(r);
+	ew_record_set(r, EW_C_COMMUNE, "Niono");
+	UNIT_CHECK(strcmp(d->v[EW_C_CERCLE], "") == 0 &&
+	           strcmp(d->v[EW_C_COMMUNE], "Diabaly") == 0 &&
+	           strcmp(d->v[EW_C_REGION], "ab") == 0 &&
+	           strcmp(r->v[EW_C_COMMUNE], "Niono") == 0 && d->n == r->n,
+		"ew_record_newv: values replaced, set to themselves, copied");
+	ew_record_free(d);
+	ew_record_free(r);
 	ew_schema_free(&s);
 }
 
