@@ -228,36 +228,38 @@ parse_cmp(struct parser *ps, size_t *out)
 	return 0;
 }
 
+/*
+ * A chain of operands joined by the keyword kw (left to right): the
+ * operands are what next parses, the joins nodes of type t.
+ */
 static int
-parse_and(struct parser *ps, size_t *out)
+parse_chain(struct parser *ps, size_t *out, const char *kw, enum ntype t,
+	int (*next)(struct parser *, size_t *))
 {
 	size_t a, b;
 
-	if (parse_cmp(ps, &a) < 0)
+	if (next(ps, &a) < 0)
 		return -1;
-	while (keyword(ps, "and")) {
-		if (parse_cmp(ps, &b) < 0)
+	while (keyword(ps, kw)) {
+		if (next(ps, &b) < 0)
 			return -1;
-		a = add(ps->w, (struct node){.type = N_AND, .a = a, .b = b});
+		a = add(ps->w, (struct node){.type = t, .a = a, .b = b});
 	}
 	*out = a;
 	return 0;
 }
 
 static int
+parse_and(struct parser *ps, size_t *out)
+{
+	return parse_chain(ps, out, "and", N_AND, parse_cmp);
+}
+
+/* or binds less tightly than and, which binds less than a comparison */
+static int
 parse_or(struct parser *ps, size_t *out)
 {
-	size_t a, b;
-
-	if (parse_and(ps, &a) < 0)
-		return -1;
-	while (keyword(ps, "or")) {
-		if (parse_and(ps, &b) < 0)
-			return -1;
-		a = add(ps->w, (struct node){.type = N_OR, .a = a, .b = b});
-	}
-	*out = a;
-	return 0;
+	return parse_chain(ps, out, "or", N_OR, parse_and);
 }
 
 struct ew_where *

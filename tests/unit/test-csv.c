@@ -68,6 +68,22 @@ read_mem(const char *buf, size_t len)
 
 #define READ_LIT(lit) read_mem(lit, sizeof lit - 1)
 
+/* The rows of buf[head..len) read as a stream (name in.csv), after the
+   head buf[0..head) when head is set. */
+static struct table
+read_stream(const char *buf, size_t len, size_t head)
+{
+	struct table t;
+	FILE *fp = fmemopen((void *)(buf + head), len - head, "r");
+	struct ew_csv *r = head ? ew_csv_open_file_after(fp, "in.csv", buf, head)
+	                        : ew_csv_open_file(fp, "in.csv");
+
+	read_all(r, &t);
+	ew_csv_close(r);
+	fclose(fp);
+	return t;
+}
+
 /* The rows as "[f|f]" (with "LINE:" before each when lines is set). */
 static char *
 render(const struct table *t, int lines)
@@ -340,12 +356,7 @@ test_writer(void)
 	ew_buf_adds(&out, "h1,h2\n");
 	ew_csv_put(&out, big.s, big.len);
 	ew_buf_adds(&out, ",tail\n");
-	FILE *fp = fmemopen(out.s, out.len, "r");
-	struct ew_csv *r = ew_csv_open_file(fp, "big.csv");
-	struct table t;
-	read_all(r, &t);
-	ew_csv_close(r);
-	fclose(fp);
+	struct table t = read_stream(out.s, out.len, 0);
 	UNIT_CHECK(t.rc == 0 && t.nrows == 2 && t.width[1] == 2 &&
 	           strcmp(t.cells.v[2], big.s) == 0 &&
 	           strcmp(t.cells.v[3], "tail") == 0,
@@ -505,14 +516,7 @@ test_reader(void)
 static void
 same_as_mem(const char *buf, size_t len, size_t head, const char *name)
 {
-	struct table want = read_mem(buf, len), got;
-	FILE *fp = fmemopen((void *)(buf + head), len - head, "r");
-	struct ew_csv *r = head ? ew_csv_open_file_after(fp, "in.csv", buf, head)
-	                        : ew_csv_open_file(fp, "in.csv");
-
-	read_all(r, &got);
-	ew_csv_close(r);
-	fclose(fp);
+	struct table want = read_mem(buf, len), got = read_stream(buf, len, head);
 	char *w = render(&want, 1), *g = render(&got, 1);
 	UNIT_CHECK(want.nrows > 0 && strcmp(w, g) == 0 && got.rc == want.rc &&
 	           strcmp(got.err, want.err) == 0, "%s", name);
@@ -553,21 +557,12 @@ test_blocks(void)
 		ew_buf_addc(&big, 'y');
 	ew_buf_addc(&big, '\n');
 	ew_buf_adds(&big, "z\n");
-	FILE *fp = fmemopen(big.s, big.len, "r");
-	struct ew_csv *r = ew_csv_open_file(fp, "in.csv");
-	struct table t;
-	read_all(r, &t);
-	ew_csv_close(r);
-	fclose(fp);
+	struct table t = read_stream(big.s, big.len, 0);
 	UNIT_CHECK(t.rc == 0 && t.nrows == 3 && strlen(t.cells.v[1]) == EW_MAX_RECORD - 1,
 		"a stream's line of " EW_MAX_RECORD_TEXT " with its LF is read");
 	table_free(&t);
 	big.s[big.len - 3] = 'y';
-	fp = fmemopen(big.s, big.len, "r");
-	r = ew_csv_open_file(fp, "in.csv");
-	read_all(r, &t);
-	ew_csv_close(r);
-	fclose(fp);
+	t = read_stream(big.s, big.len, 0);
 	UNIT_STR(t.err, "in.csv:2: record longer than " EW_MAX_RECORD_TEXT
 		" (the most one record may take)", "a stream's line one byte longer is refused");
 	table_free(&t);

@@ -111,23 +111,6 @@ test_schema(void)
 	bad_schema("village village", "ew.conf: extra column 'village' is already a column");
 }
 
-static struct ew_record *
-make(const struct ew_schema *s, const char *const *kv)
-{
-	struct ew_record *r = ew_record_new(s);
-
-	for (; *kv; kv++) {
-		const char *eq = strchr(*kv, '=');
-		char *name = ew_xstrndup(*kv, (size_t)(eq - *kv));
-		int c = ew_schema_col(s, name);
-		if (c < 0)
-			abort(); /* a mistake in the test */
-		ew_record_set(r, (size_t)c, eq + 1);
-		free(name);
-	}
-	return r;
-}
-
 static void
 test_record_basics(void)
 {
@@ -428,7 +411,7 @@ check(struct fixture *f, const char *const *kv, struct ew_record **out)
 {
 	struct ew_strv errs = {0};
 	struct ew_buf b = {0};
-	struct ew_record *r = make(&f->s, kv);
+	struct ew_record *r = unit_record(&f->s, kv);
 
 	size_t n = ew_check_record(&f->c, r, EW_CHECK_DEFAULTS, "stdin:7", &errs);
 	if (n != errs.n)
@@ -659,7 +642,7 @@ test_jq(void)
 	jq_refused(".killed > 0 and (env | length) > 0");
 
 	ew_schema_init(&s, NULL, &e);
-	struct ew_record *r = make(&s, KV("cercle=Niono", "category=attack",
+	struct ew_record *r = unit_record(&s, KV("cercle=Niono", "category=attack",
 		"killed=3", "severity=4"));
 	jq_case(".killed > 0", ew_record_jv(r, &s), 1);
 	jq_case(".severity >= 4 and .cercle == \"Niono\"", ew_record_jv(r, &s), 1);

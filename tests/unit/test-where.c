@@ -27,20 +27,6 @@ static const char *const recs[][6] = {
 };
 #define NRECS (sizeof recs / sizeof recs[0])
 
-static struct ew_record *
-make(const struct ew_schema *s, const char *const *kv)
-{
-	struct ew_record *r = ew_record_new(s);
-
-	for (; *kv; kv++) {
-		const char *eq = strchr(*kv, '=');
-		char *name = ew_xstrndup(*kv, (size_t)(eq - *kv));
-		ew_record_set(r, (size_t)ew_schema_col(s, name), eq + 1);
-		free(name);
-	}
-	return r;
-}
-
 /*
  * Compares where.h with libjq on every record; 1 when prog ran natively.
  * (e holds jq's message when q is NULL.)
@@ -255,7 +241,7 @@ test_where(void)
 
 	UNIT_LONG(ew_schema_init(&s, NULL, &e), 0, "where: the schema");
 	for (size_t i = 0; i < NRECS; i++)
-		rs[i] = make(&s, recs[i]);
+		rs[i] = unit_record(&s, recs[i]);
 	for (size_t i = 0; i < sizeof native / sizeof native[0]; i++)
 		UNIT_CHECK(same_as_jq(native[i], &s, rs, 1, &accepted), "'%s' runs without jq", native[i]);
 	for (size_t i = 0; i < sizeof by_jq / sizeof by_jq[0]; i++) {

@@ -6,7 +6,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "record.h"
+#include "util.h"
+
 static int count, failed;
+
+struct ew_record *
+unit_record(const struct ew_schema *s, const char *const *kv)
+{
+	struct ew_record *r = ew_record_new(s);
+
+	for (; *kv; kv++) {
+		const char *eq = strchr(*kv, '=');
+		char *name = ew_xstrndup(*kv, (size_t)(eq - *kv));
+		int c = ew_schema_col(s, name);
+		if (c < 0)
+			abort(); /* a mistake in the test */
+		ew_record_set(r, (size_t)c, eq + 1);
+		free(name);
+	}
+	return r;
+}
 
 /* Prints s[0..n) with C-style escapes, so a diagnostic stays on one line. */
 static void

@@ -37,6 +37,14 @@ void unit_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define UNIT_LONG(got, want, ...) \
 	unit_long((long)(got), (long)(want), __FILE__, __LINE__, __VA_ARGS__)
 
+struct ew_record;
+struct ew_schema;
+/*
+ * A record of schema s with the values "FIELD=VALUE" of kv (a
+ * NULL-terminated list); an unknown field aborts (a mistake in a test).
+ */
+struct ew_record *unit_record(const struct ew_schema *s, const char *const *kv);
+
 /* The test files, called by main in this order. */
 void test_util(void);
 void test_csv(void);
