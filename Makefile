@@ -29,7 +29,8 @@ LIBSRC   = lib/util.c lib/err.c lib/csv.c lib/date.c lib/ulid.c \
 UNITSRC  = tests/unit/unit.c tests/unit/test-util.c tests/unit/test-csv.c \
            tests/unit/test-date.c tests/unit/test-record.c \
            tests/unit/test-alert.c tests/unit/test-merge.c \
-           tests/unit/test-run.c tests/unit/test-where.c
+           tests/unit/test-run.c tests/unit/test-where.c \
+           tests/unit/test-store.c
 MAN1     = man/ew-init.1 man/ew-add.1 man/ew-update.1 man/ew-list.1 \
            man/ew-alert.1 man/ew-merge.1 man/ew-sync.1 man/ew-clone.1 \
            man/ew-log.1 man/ew-verify.1

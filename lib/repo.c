@@ -1300,26 +1300,207 @@ finish_change(struct ew_repo *r, const struct ew_change *x, int undo)
 	return rc;
 }
 
-/* Refuses to overwrite a file whose work-tree copy differs from HEAD. */
-static int
-check_unchanged(struct ew_repo *r, const char *path, struct ew_err *e)
+/* The stat data git keeps in an index entry, as git truncates it. */
+static void
+entry_stat(git_index_entry *ie, const struct stat *st)
 {
-	git_object *obj = NULL;
+	ie->ctime.seconds = (int32_t)st->st_ctim.tv_sec;
+	ie->ctime.nanoseconds = (uint32_t)st->st_ctim.tv_nsec;
+	ie->mtime.seconds = (int32_t)st->st_mtim.tv_sec;
+	ie->mtime.nanoseconds = (uint32_t)st->st_mtim.tv_nsec;
+	ie->dev = (uint32_t)st->st_dev;
+	ie->ino = (uint32_t)st->st_ino;
+	ie->uid = (uint32_t)st->st_uid;
+	ie->gid = (uint32_t)st->st_gid;
+	ie->file_size = (uint32_t)st->st_size;
+}
+
+static int
+time_before(const git_index_time *a, const struct timespec *b)
+{
+	return a->seconds < (int32_t)b->tv_sec ||
+		(a->seconds == (int32_t)b->tv_sec && a->nanoseconds < (uint32_t)b->tv_nsec);
+}
+
+/*
+ * 1 when the index entry ie vouches for the file's content, as git's own
+ * stat check does: the file's stat data is the entry's, and the file was
+ * last changed before the index was written (else a change in the same
+ * clock tick could hide behind the same times: "racily clean").
+ */
+static int
+stat_clean(const git_index_entry *ie, const struct stat *st,
+	const struct timespec *index_mtime)
+{
+	git_index_entry now;
+
+	memset(&now, 0, sizeof now);
+	entry_stat(&now, st);
+	return S_ISREG(st->st_mode) &&
+		now.mtime.seconds == ie->mtime.seconds &&
+		now.mtime.nanoseconds == ie->mtime.nanoseconds &&
+		now.ctime.seconds == ie->ctime.seconds &&
+		now.ctime.nanoseconds == ie->ctime.nanoseconds &&
+		now.ino == ie->ino && now.dev == ie->dev &&
+		now.file_size == ie->file_size &&
+		time_before(&ie->mtime, index_mtime);
+}
+
+/*
+ * The file at full, read whole when the index entry for it (in idx, whose
+ * file was written at index_mtime) names blob id and vouches by its stat
+ * data for the file's content. Else NULL: the caller reads the blob.
+ */
+static char *
+read_vouched(git_index *idx, const struct timespec *index_mtime,
+	const char *path, const char *full, const git_oid *id, size_t *len)
+{
+	const git_index_entry *ie = git_index_get_bypath(idx, path, 0);
+	struct stat st;
+	char *buf = NULL;
+	size_t got = 0;
+	int fd;
+
+	if (!ie || !git_oid_equal(&ie->id, id))
+		return NULL;
+	fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return NULL;
+	/* the stat data of the file read, not of a name looked up before */
+	if (fstat(fd, &st) < 0 || !stat_clean(ie, &st, index_mtime))
+		goto out;
+	buf = ew_xmalloc((size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got != (size_t)st.st_size) {
+		free(buf);
+		buf = NULL;
+		goto out;
+	}
+	buf[got] = '\0';
+	*len = got;
+out:
+	close(fd);
+	return buf;
+}
+
+int
+ew_repo_read_committed(struct ew_repo *r, const char *path, char **buf,
+	size_t *len, struct ew_err *e)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *te = NULL;
+	git_index *idx = NULL;
+	git_blob *blob = NULL;
+	struct stat ist;
+	char *full = NULL, *index_path = NULL;
+	int rc = 0;
+
+	*buf = NULL;
+	*len = 0;
+	if (head_tree(r, &tree, e) < 0)
+		return -1;
+	rc = git_tree_entry_bypath(&te, tree, path);
+	if (rc == GIT_ENOTFOUND) {
+		rc = 0;
+		goto out;
+	}
+	if (rc < 0) {
+		rc = ew_git_err(e, path);
+		goto out;
+	}
+	/* the index file's time before the index is read, as git takes it */
+	full = ew_xasprintf("%s%s", r->root, path);
+	index_path = ew_xasprintf("%sindex", git_repository_path(r->git));
+	if (stat(index_path, &ist) == 0 &&
+	    git_repository_index(&idx, r->git) == 0 && git_index_read(idx, 0) == 0 &&
+	    (*buf = read_vouched(idx, &ist.st_mtim, path, full, git_tree_entry_id(te), len)))
+		goto out;
+	if (git_blob_lookup(&blob, r->git, git_tree_entry_id(te)) < 0) {
+		rc = ew_git_err(e, path);
+		goto out;
+	}
+	*len = (size_t)git_blob_rawsize(blob);
+	*buf = ew_xstrndup(git_blob_rawcontent(blob), *len);
+out:
+	git_blob_free(blob);
+	git_index_free(idx);
+	git_tree_entry_free(te);
+	git_tree_free(tree);
+	free(full);
+	free(index_path);
+	return rc;
+}
+
+/*
+ * Refuses to overwrite a file whose work-tree copy differs from HEAD. The
+ * file is read only when the index (idx, whose file was last written at
+ * index_mtime) cannot vouch that it is HEAD's.
+ */
+static int
+check_unchanged(struct ew_repo *r, git_tree *head, git_index *idx,
+	const struct timespec *index_mtime, const char *path, struct ew_err *e)
+{
+	git_tree_entry *te = NULL;
 	git_oid disk;
-	char *spec = ew_xasprintf("HEAD:%s", path);
+	struct stat st;
 	char *full = ew_xasprintf("%s%s", r->root, path);
 	int rc = 0;
 
-	if (git_revparse_single(&obj, r->git, spec) < 0) {
+	if (git_tree_entry_bypath(&te, head, path) < 0) {
 		if (exists(full))
 			rc = ew_errf(e, "'%s' is in the work tree but not committed; move it away or commit it first", path);
-	} else if (git_odb_hashfile(&disk, full, GIT_OBJECT_BLOB) < 0) {
-		rc = ew_errf(e, "'%s' is committed but missing from the work tree; restore it with 'git checkout -- %s'", path, path);
-	} else if (git_oid_cmp(&disk, git_object_id(obj)) != 0) {
-		rc = ew_errf(e, "'%s' has uncommitted changes; commit them or discard them with 'git checkout -- %s'", path, path);
+		goto out;
 	}
-	git_object_free(obj);
-	free(spec);
+	if (lstat(full, &st) < 0) {
+		rc = ew_errf(e, "'%s' is committed but missing from the work tree; restore it with 'git checkout -- %s'", path, path);
+		goto out;
+	}
+	const git_index_entry *ie = git_index_get_bypath(idx, path, 0);
+	if (ie && git_oid_equal(&ie->id, git_tree_entry_id(te)) &&
+	    stat_clean(ie, &st, index_mtime))
+		goto out;
+	if (git_odb_hashfile(&disk, full, GIT_OBJECT_BLOB) < 0)
+		rc = ew_git_err(e, "cannot read the file to compare it with HEAD");
+	else if (!git_oid_equal(&disk, git_tree_entry_id(te)))
+		rc = ew_errf(e, "'%s' has uncommitted changes; commit them or discard them with 'git checkout -- %s'", path, path);
+out:
+	git_tree_entry_free(te);
+	free(full);
+	return rc;
+}
+
+/*
+ * Gives the index entry of path, whose blob the index in memory already
+ * names, the stat data of the file just written, as git add would without
+ * reading the file again.
+ */
+static int
+index_written_file(struct ew_repo *r, git_index *idx, const char *path,
+	struct ew_err *e)
+{
+	const git_index_entry *cur = git_index_get_bypath(idx, path, 0);
+	char *full = ew_xasprintf("%s%s", r->root, path);
+	git_index_entry ie;
+	struct stat st;
+	int rc = -1;
+
+	if (!cur) {
+		ew_errf(e, "'%s' is missing from the index being written", path);
+	} else if (lstat(full, &st) < 0) {
+		ew_errf(e, "cannot read '%s' just written: %s", full, strerror(errno));
+	} else {
+		ie = *cur;
+		entry_stat(&ie, &st);
+		ie.path = path; /* not the entry's own, which the add frees */
+		rc = git_index_add(idx, &ie) < 0 ? ew_git_err(e, path) : 0;
+	}
 	free(full);
 	return rc;
 }
@@ -1362,9 +1543,10 @@ journal_path(struct ew_repo *r)
 	return ew_xasprintf("%sew-journal", git_repository_path(r->git));
 }
 
+/* The new blobs' ids come from idx, which has the changes already. */
 static int
-write_journal(struct ew_repo *r, const struct ew_change *ch, size_t n,
-	struct ew_err *e)
+write_journal(struct ew_repo *r, git_index *idx, const struct ew_change *ch,
+	size_t n, struct ew_err *e)
 {
 	struct ew_buf b = {0};
 	git_tree *tree = NULL;
@@ -1374,7 +1556,7 @@ write_journal(struct ew_repo *r, const struct ew_change *ch, size_t n,
 		return -1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		git_tree_entry *te = NULL;
-		git_oid id;
+		const git_index_entry *ie;
 		char old[GIT_OID_HEXSZ + 1] = "-", new[GIT_OID_HEXSZ + 1] = "-";
 		if (strpbrk(ch[i].path, "\t\n")) {
 			rc = ew_errf(e, "cannot write a file whose name holds a tab or a line break");
@@ -1383,8 +1565,8 @@ write_journal(struct ew_repo *r, const struct ew_change *ch, size_t n,
 		if (git_tree_entry_bypath(&te, tree, ch[i].path) == 0)
 			git_oid_tostr(old, sizeof old, git_tree_entry_id(te));
 		git_tree_entry_free(te);
-		if (ch[i].data && git_odb_hash(&id, ch[i].data, ch[i].len, GIT_OBJECT_BLOB) == 0)
-			git_oid_tostr(new, sizeof new, &id);
+		if (ch[i].data && (ie = git_index_get_bypath(idx, ch[i].path, 0)))
+			git_oid_tostr(new, sizeof new, &ie->id);
 		ew_buf_addf(&b, "%s\t%s\t%s\n", ch[i].path, old, new);
 	}
 	if (rc == 0)
@@ -1630,19 +1812,24 @@ commit_changes(struct ew_repo *r, const struct ew_change *ch, size_t n,
 	/* a signing key that cannot be used is found before any file changes */
 	if (!ff && check_signer(r->git, e) < 0)
 		goto out;
-	for (size_t i = 0; i < n; i++)
-		if (check_unchanged(r, ch[i].path, e) < 0)
-			goto out;
+	/* the index file's time first: an entry of a later write is racy */
+	struct stat ist;
+	struct timespec index_mtime = {0, 0};
+	if (stat(index_path, &ist) == 0)
+		index_mtime = ist.st_mtim;
 	if (git_repository_index(&idx, r->git) < 0 || git_index_read(idx, 1) < 0) {
 		ew_git_err(e, "cannot read the index");
 		goto out;
 	}
+	if (head_tree(r, &tree, e) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (check_unchanged(r, tree, idx, &index_mtime, ch[i].path, e) < 0)
+			goto out;
+	git_tree_free(tree);
+	tree = NULL;
 	if (check_nothing_staged(r, idx, e) < 0)
 		goto out;
-	if (write_journal(r, ch, n, e) < 0)
-		goto out;
-	journal = 1;
-
 	/* the objects: the index in memory becomes the new tree */
 	for (size_t i = 0; i < n; i++) {
 		const struct ew_change *x = &ch[i];
@@ -1691,6 +1878,10 @@ commit_changes(struct ew_repo *r, const struct ew_change *ch, size_t n,
 			goto undo;
 	}
 
+	if (write_journal(r, idx, ch, n, e) < 0)
+		goto undo;
+	journal = 1;
+
 	/* the files, then the index (with their stat data) */
 	unlink(index_old);
 	if (exists(index_path) && link(index_path, index_old) < 0) {
@@ -1704,10 +1895,8 @@ commit_changes(struct ew_repo *r, const struct ew_change *ch, size_t n,
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (ch[i].data && git_index_add_bypath(idx, ch[i].path) < 0) {
-			ew_git_err(e, ch[i].path);
+		if (ch[i].data && index_written_file(r, idx, ch[i].path, e) < 0)
 			goto undo;
-		}
 	}
 	index_written = 1; /* a failed write may have replaced it, too */
 	if (git_index_write(idx) < 0) {

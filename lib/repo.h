@@ -71,6 +71,15 @@ int ew_repo_who(struct ew_repo *r, const char *author, char **name,
 int ew_repo_read_head(struct ew_repo *r, const char *path, char **buf,
 	size_t *len, struct ew_err *e);
 
+/*
+ * The same, for a program about to write a new version of path: the bytes
+ * come from the work-tree file when the index vouches by the file's stat
+ * data that it is HEAD's (as git's own status trusts it), which spares
+ * inflating and hashing the blob; else from the blob.
+ */
+int ew_repo_read_committed(struct ew_repo *r, const char *path, char **buf,
+	size_t *len, struct ew_err *e);
+
 /* The same for path as it is in the commit at (NULL: HEAD). */
 int ew_repo_read_at(struct ew_repo *r, const git_oid *at, const char *path,
 	char **buf, size_t *len, struct ew_err *e);

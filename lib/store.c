@@ -20,6 +20,7 @@ shard_free(struct ew_shard *sh)
 	for (size_t i = 0; i < sh->n; i++)
 		ew_record_free(sh->recs[i]);
 	free(sh->recs);
+	free(sh->raw);
 	free(sh->path);
 	free(sh);
 }
@@ -59,31 +60,61 @@ parse_shard(struct ew_shard *sh, const char *buf, size_t len,
 	return got;
 }
 
+/*
+ * Parses the committed bytes of a shard only added to so far: its records
+ * join the ones added.
+ */
+static int
+parse_raw(struct ew_shard *sh, const struct ew_schema *s, struct ew_err *e)
+{
+	struct ew_record **added = sh->recs;
+	size_t nadded = sh->n;
+
+	sh->recs = NULL;
+	sh->n = sh->cap = 0;
+	int rc = parse_shard(sh, sh->raw, sh->rawlen, s, e);
+	for (size_t i = 0; i < nadded; i++)
+		push(sh, added[i]);
+	free(added);
+	free(sh->raw);
+	sh->raw = NULL;
+	sh->rawlen = 0;
+	return rc;
+}
+
+/* The shard at path, loaded once; parsed unless parse is 0. */
+static int
+shard_open(struct ew_store *st, const char *path, int parse,
+	struct ew_shard **out, struct ew_err *e)
+{
+	struct ew_shard *sh = NULL;
+
+	for (size_t i = 0; !sh && i < st->n; i++)
+		if (strcmp(st->v[i]->path, path) == 0)
+			sh = st->v[i];
+	if (!sh) {
+		char *buf;
+		size_t len;
+		if (ew_repo_read_committed(st->repo, path, &buf, &len, e) < 0)
+			return -1;
+		sh = ew_xcalloc(1, sizeof *sh);
+		sh->path = ew_xstrdup(path);
+		sh->raw = buf;
+		sh->rawlen = len;
+		st->v = ew_xrealloc(st->v, (st->n + 1) * sizeof *st->v);
+		st->v[st->n++] = sh;
+	}
+	if (parse && sh->raw && parse_raw(sh, &st->repo->schema, e) < 0)
+		return -1;
+	*out = sh;
+	return 0;
+}
+
 int
 ew_store_shard(struct ew_store *st, const char *path, struct ew_shard **out,
 	struct ew_err *e)
 {
-	for (size_t i = 0; i < st->n; i++)
-		if (strcmp(st->v[i]->path, path) == 0) {
-			*out = st->v[i];
-			return 0;
-		}
-	char *buf;
-	size_t len;
-	if (ew_repo_read_head(st->repo, path, &buf, &len, e) < 0)
-		return -1;
-	struct ew_shard *sh = ew_xcalloc(1, sizeof *sh);
-	sh->path = ew_xstrdup(path);
-	if (buf && parse_shard(sh, buf, len, &st->repo->schema, e) < 0) {
-		free(buf);
-		shard_free(sh);
-		return -1;
-	}
-	free(buf);
-	st->v = ew_xrealloc(st->v, (st->n + 1) * sizeof *st->v);
-	st->v[st->n++] = sh;
-	*out = sh;
-	return 0;
+	return shard_open(st, path, 1, out, e);
 }
 
 int
@@ -109,7 +140,7 @@ ew_store_add(struct ew_store *st, struct ew_record *r, struct ew_err *e)
 {
 	struct ew_shard *sh;
 	char *path = ew_shard_path(r->v[EW_C_EVENT_DATE]);
-	int rc = ew_store_shard(st, path, &sh, e);
+	int rc = shard_open(st, path, 0, &sh, e);
 
 	free(path);
 	if (rc < 0)
@@ -174,6 +205,91 @@ ew_shard_format(struct ew_shard *sh, const struct ew_schema *s, size_t *len)
 	return ew_buf_detach(&b);
 }
 
+/* The end of the CSV record that starts at p (past its LF), or NULL. */
+static const char *
+record_end(const char *p, const char *end)
+{
+	int quoted = 0;
+
+	for (;;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return NULL;
+		for (const char *q = p; (q = memchr(q, '"', (size_t)(nl - q))); q++)
+			quoted = !quoted;
+		if (!quoted)
+			return nl + 1;
+		p = nl + 1;
+	}
+}
+
+/* A field of the record [p, end) ending at a comma, unquoted: its end. */
+static const char *
+plain_field(const char *p, const char *end)
+{
+	const char *c = memchr(p, ',', (size_t)(end - p));
+
+	if (!c || memchr(p, '"', (size_t)(c - p)) || memchr(p, '\n', (size_t)(c - p)))
+		return NULL;
+	return c;
+}
+
+/* strcmp of s with the string p[0..n). */
+static int
+cmp_n(const char *s, const char *p, size_t n)
+{
+	size_t sl = strlen(s);
+	int c = memcmp(s, p, sl < n ? sl : n);
+
+	return c ? c : (sl > n) - (sl < n);
+}
+
+char *
+ew_shard_splice(const char *raw, size_t rawlen, struct ew_record **add,
+	size_t n, const struct ew_schema *s, size_t *len)
+{
+	struct ew_buf b = {0};
+	const char *end = raw + rawlen, *p, *from;
+	size_t j = 0;
+
+	if (n > 1)
+		qsort(add, n, sizeof *add, cmp_rec);
+	ew_schema_csv_header(s, NULL, 0, &b);
+	if (rawlen < b.len || memcmp(raw, b.s, b.len) != 0 ||
+	    raw[rawlen - 1] != '\n' || memchr(raw, '\r', rawlen))
+		goto no;
+	ew_buf_grow(&b, rawlen - b.len + n * 512);
+	from = p = raw + b.len;
+	/* records are scanned only as far as the last new one's place */
+	while (p < end && j < n) {
+		const char *next = record_end(p, end);
+		const char *id_end = next ? plain_field(p, next) : NULL;
+		const char *date_end = id_end ? plain_field(id_end + 1, next) : NULL;
+		if (!date_end)
+			goto no;
+		while (j < n) {
+			int c = cmp_n(add[j]->v[EW_C_EVENT_DATE], id_end + 1,
+				(size_t)(date_end - id_end - 1));
+			if (c == 0)
+				c = cmp_n(add[j]->v[EW_C_ID], p, (size_t)(id_end - p));
+			if (c >= 0)
+				break;
+			ew_buf_add(&b, from, (size_t)(p - from));
+			from = p;
+			ew_record_csv(add[j++], NULL, 0, &b);
+		}
+		p = next;
+	}
+	ew_buf_add(&b, from, (size_t)(end - from));
+	while (j < n)
+		ew_record_csv(add[j++], NULL, 0, &b);
+	*len = b.len;
+	return ew_buf_detach(&b);
+no:
+	ew_buf_free(&b);
+	return NULL;
+}
+
 int
 ew_store_commit(struct ew_store *st, const char *msg, const char *author,
 	char *out, struct ew_err *e)
@@ -181,19 +297,26 @@ ew_store_commit(struct ew_store *st, const char *msg, const char *author,
 	struct ew_change *ch = ew_xcalloc(st->n, sizeof *ch);
 	char **bufs = ew_xcalloc(st->n, sizeof *bufs);
 	size_t n = 0;
+	int rc = -1;
 
 	for (size_t i = 0; i < st->n; i++) {
 		struct ew_shard *sh = st->v[i];
 		if (!sh->dirty)
 			continue;
 		ch[n].path = sh->path;
-		if (sh->n) {
+		if (sh->raw)
+			bufs[n] = ew_shard_splice(sh->raw, sh->rawlen, sh->recs, sh->n,
+				&st->repo->schema, &ch[n].len);
+		/* else, or if it cannot be spliced, the shard is written whole */
+		if (!bufs[n] && sh->raw && parse_raw(sh, &st->repo->schema, e) < 0)
+			goto out;
+		if (!bufs[n] && sh->n)
 			bufs[n] = ew_shard_format(sh, &st->repo->schema, &ch[n].len);
-			ch[n].data = bufs[n];
-		}
+		ch[n].data = bufs[n];
 		n++;
 	}
-	int rc = ew_repo_commit(st->repo, ch, n, msg, author, out, e);
+	rc = ew_repo_commit(st->repo, ch, n, msg, author, out, e);
+out:
 	for (size_t i = 0; i < n; i++)
 		free(bufs[i]);
 	free(bufs);

@@ -16,6 +16,12 @@ struct ew_shard {
 	struct ew_record **recs;   /* owned */
 	size_t n, cap;
 	int dirty;
+	/*
+	 * A shard only added to is not parsed: raw holds its committed
+	 * bytes (owned), and recs only the records added.
+	 */
+	char *raw;
+	size_t rawlen;
 };
 
 struct ew_store {
@@ -34,7 +40,11 @@ int ew_store_shard(struct ew_store *st, const char *path,
 /* Loads every shard in HEAD. */
 int ew_store_load_all(struct ew_store *st, struct ew_err *e);
 
-/* Adds r (taking it) to the shard of its event_date. */
+/*
+ * Adds r (taking it) to the shard of its event_date. The shard is not
+ * parsed: at commit the new records are put into its committed bytes
+ * (ew_shard_splice), unless it must be parsed and written whole.
+ */
 int ew_store_add(struct ew_store *st, struct ew_record *r, struct ew_err *e);
 /* Takes r out of shard sh (r is returned to the caller, not freed). */
 void ew_store_take(struct ew_shard *sh, struct ew_record *r);
@@ -49,6 +59,20 @@ size_t ew_store_find(struct ew_store *st, const char *prefix,
 /* The shard's bytes: header, then its records sorted. Caller frees. */
 char *ew_shard_format(struct ew_shard *sh, const struct ew_schema *s,
 	size_t *len);
+
+/*
+ * The shard whose bytes are raw[0..rawlen) with the records add[0..n)
+ * put in, each before the first record that sorts after it, every other
+ * byte as it was: for a shard in ew's own form, the bytes
+ * ew_shard_format would give for all the records. Records are scanned
+ * only as far as the place of the last new one. NULL when raw is not a
+ * shard this can be done to without parsing it: a header row other than
+ * s's, a CR anywhere, no LF at the end, or in the part scanned a key (id,
+ * event_date) quoted or missing or an unterminated quote. Sorts add.
+ * Caller frees.
+ */
+char *ew_shard_splice(const char *raw, size_t rawlen, struct ew_record **add,
+	size_t n, const struct ew_schema *s, size_t *len);
 
 /* Commits every changed shard (an empty shard is removed). */
 int ew_store_commit(struct ew_store *st, const char *msg, const char *author,

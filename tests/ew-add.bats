@@ -705,6 +705,102 @@ fresh_repo() {
 	assert_clean_repo
 }
 
+@test "add: a hand edit of the shard is refused, even one that keeps the file's size and times" {
+	fresh_repo
+	add_one
+	f=reports/2026/11.csv
+	# an index written well after the file: its entry is not racily clean
+	touch -d '-1 minute' "$f"
+	git update-index -q --refresh
+	cp -p "$f" "$BATS_TEST_TMPDIR/orig"
+	before=$(stat -c %i.%s.%Y "$f")
+	# the same inode, size and modification time: only the change time tells
+	sed 's/,Niono,/,NIONO,/' "$f" >"$BATS_TEST_TMPDIR/edited"
+	cat "$BATS_TEST_TMPDIR/edited" >"$f"
+	touch -r "$BATS_TEST_TMPDIR/orig" "$f"
+	assert_equal "$(stat -c %i.%s.%Y "$f")" "$before"
+	save_snapshot
+	run_split -2 ew add event_date=2026-11-21 cercle=Niono category=attack
+	assert_rejected "ew-add: '$f' has uncommitted changes; commit them or discard them with 'git checkout -- $f'"
+	# (git, comparing the times in whole seconds, may not see the edit)
+	cat "$BATS_TEST_TMPDIR/orig" >"$f"
+	add_one
+	assert_equal "$(ew list --count)" 2
+	assert_clean_repo
+}
+
+@test "add: a shard deleted from the work tree is refused, and restored it is used" {
+	fresh_repo
+	add_one
+	rm reports/2026/11.csv
+	save_snapshot
+	run_split -2 ew add event_date=2026-11-21 cercle=Niono category=attack
+	assert_rejected "ew-add: 'reports/2026/11.csv' is committed but missing from the work tree; restore it with 'git checkout -- reports/2026/11.csv'"
+	git checkout -q -- reports/2026/11.csv
+	add_one
+	assert_equal "$(ew list --count)" 2
+	assert_clean_repo
+}
+
+@test "add: a shard whose times changed but not its bytes is read and written as usual" {
+	fresh_repo
+	add_one
+	first=$ADDED_ID
+	touch -d '2001-01-01' reports/2026/11.csv
+	add_one
+	assert_equal "$(git show --format= --stat HEAD | head -1)" " reports/2026/11.csv | 1 +"
+	assert_equal "$(list_ids | sort)" "$(printf '%s\n' "$first" "$ADDED_ID" | sort)"
+	assert_clean_repo
+}
+
+@test "add: the index keeps the new file's stat data, so git sees it clean without reading it" {
+	fresh_repo
+	add_one
+	add_one
+	# diff-files compares stat data only, and does not refresh the index
+	run -0 git diff-files --name-only
+	assert_output ''
+	run -0 git ls-files --debug reports/2026/11.csv
+	assert_output --partial "size: $(stat -c %s reports/2026/11.csv)"
+}
+
+@test "add: new rows go into the committed bytes; a hand-made line stays as it is, and the diff is the added rows" {
+	fresh_repo
+	add_one description='x, y'
+	first=$ADDED_ID
+	f=reports/2026/11.csv
+	sed -i 's/,Niono,/,"Niono",/' "$f"
+	git commit -q -am 'quote a cercle by hand'
+	cp "$f" "$BATS_TEST_TMPDIR/before"
+	run_split -0 ew add event_date=2026-11-01 cercle=Niono category=attack
+	early=$output
+	run_split -0 ew add event_date=2026-11-27 cercle=Niono category=attack
+	late=$output
+	assert_equal "$(git diff --numstat HEAD~2 HEAD)" "$(printf '2\t0\t%s' "$f")"
+	# the header, the early row, the hand-made line as it was, the late row
+	assert_equal "$(sed -n 3p "$f")" "$(sed -n 2p "$BATS_TEST_TMPDIR/before")"
+	assert_equal "$(sed -n 2p "$f" | cut -d, -f1)" "${early%$'\n'}"
+	assert_equal "$(sed -n 4p "$f" | cut -d, -f1)" "${late%$'\n'}"
+	assert_equal "$(wc -l <"$f")" 4
+	assert_equal "$(list_ids)" "$(printf '%s\n' "$first" "${early%$'\n'}" "${late%$'\n'}" | LC_ALL=C sort)"
+	assert_clean_repo
+}
+
+@test "add: a shard with CRLF line ends is read and written whole, in ew's form" {
+	fresh_repo
+	add_one
+	first=$ADDED_ID
+	f=reports/2026/11.csv
+	sed -i 's/$/\r/' "$f"
+	git commit -q -am 'CRLF line ends'
+	add_one
+	run grep -c $'\r' "$f"
+	assert_output 0
+	assert_equal "$(wc -l <"$f")" 3
+	assert_equal "$(list_ids)" "$(printf '%s\n' "$first" "$ADDED_ID" | LC_ALL=C sort)"
+	assert_clean_repo
+}
+
 @test "add: NDJSON numbers in exponent form are stored as plain decimals" {
 	fresh_repo
 	printf '{"event_date":"2026-11-01","cercle":"Niono","category":"attack","latitude":1e-05,"longitude":-2.5E-3,"killed":1e1}\n' >"$BATS_TEST_TMPDIR/in.ndjson"

@@ -172,6 +172,7 @@ main(void)
 	test_merge();
 	test_run();
 	test_where();
+	test_store();
 	printf("1..%d\n", count);
 	if (failed)
 		printf("# %d of %d checks failed\n", failed, count);

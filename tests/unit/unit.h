@@ -54,5 +54,6 @@ void test_alert(void);
 void test_merge(void);
 void test_run(void);
 void test_where(void);
+void test_store(void);
 
 #endif
