@@ -53,9 +53,7 @@ ew_run(const char *const *argv, char *const *env, const char *in,
 		close_pair(pe);
 		return ew_errf(e, "cannot run %s: %s", argv[0], strerror(errno_));
 	}
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
+	pid_t pid = ew_fork();
 	if (pid == 0)
 		child(argv, env, pi[0], po[1], pe[1]);
 	int fork_errno = errno;

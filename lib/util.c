@@ -5,11 +5,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -384,14 +386,27 @@ ew_read_file(const char *path, size_t *lenp)
 	return ew_buf_detach(&b);
 }
 
+pid_t
+ew_fork(void)
+{
+	pid_t parent = getpid();
+
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	/* SIGTERM, not SIGKILL: git removes its lock files as it goes. A
+	 * parent killed before the child asked is gone already. */
+	if (pid == 0 && (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent))
+		_exit(127);
+	return pid;
+}
+
 int
 ew_fork_pipe(int fds[2])
 {
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
+	pid_t pid = ew_fork();
 	if (pid < 0) {
 		int err = errno;
 		close(fds[0]);

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "err.h"
 
@@ -143,9 +144,19 @@ char *ew_temp_file(const char *name, const char *data, size_t len,
 	struct ew_err *e);
 
 /*
- * Makes a pipe (both ends close-on-exec) and forks, after flushing stdio
- * so that nothing buffered is written twice. Returns the child's pid (0
- * in the child), or -1 with errno set and no pipe left open.
+ * fork(2) after flushing stdio, so that nothing buffered is written
+ * twice. The child gets SIGTERM when this process ends, however it ends
+ * (PR_SET_PDEATHSIG), so that a killed command leaves no program of its
+ * own running on (git fetch, a notifier), writing into a repository the
+ * next command is repairing, or holding git's lock files: git removes
+ * them when it is terminated, not when it is killed.
+ */
+pid_t ew_fork(void);
+
+/*
+ * Makes a pipe (both ends close-on-exec) and forks with ew_fork. Returns
+ * the child's pid (0 in the child), or -1 with errno set and no pipe left
+ * open.
  */
 int ew_fork_pipe(int fds[2]);
 

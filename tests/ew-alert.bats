@@ -1271,6 +1271,45 @@ http_statuses() {
 # ---------------------------------------------------------------------------
 # notifiers
 
+@test "notify: a killed ew alert takes its notifier with it (SIGTERM), and the next run notifies" {
+	rules <<-EOF
+		$ATTACKS_RULE
+			notify = slow
+	EOF
+	local pidfile=$BATS_TEST_TMPDIR/notifier.pid pid npid i
+	git config notifier.slow.command "echo \$\$ >'$pidfile'; exec sleep 60"
+	records <<-EOF
+		id,event_date,cercle,category
+		$R1,2026-11-27,Niono,attack
+	EOF
+	ew alert >/dev/null 2>&1 &
+	pid=$!
+	for ((i = 0; i < 400; i++)); do
+		[[ -s $pidfile ]] && break
+		sleep 0.05
+	done
+	[[ -s $pidfile ]] || fail "the notifier did not start"
+	npid=$(<"$pidfile")
+	kill -9 "$pid"
+	wait "$pid" || true
+	for ((i = 0; i < 200; i++)); do
+		kill -0 "$npid" 2>/dev/null || break
+		sleep 0.01
+	done
+	if kill -0 "$npid" 2>/dev/null; then
+		kill "$npid"
+		fail "the notifier (pid $npid) still runs after ew alert was killed"
+	fi
+	# the raise was recorded before its notifier ran: the next run
+	# delivers it, and has nothing new to report (exit 1)
+	git config notifier.slow.command "cat >'$BATS_TEST_TMPDIR/delivered'"
+	run_split -1 ew alert
+	assert_stderr_empty
+	[[ -s $BATS_TEST_TMPDIR/delivered ]] || fail "the next run did not notify"
+	assert_equal "$(rows_in_state notified)" 1
+	assert_clean_repo
+}
+
 @test "notify: a webhook that fails twice delivers exactly once over three runs; a fourth run posts nothing" {
 	start_httpd --fail 2
 	rules <<-EOF

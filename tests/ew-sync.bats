@@ -381,7 +381,8 @@ $x,5"
 		sleep "0.$(printf '%03d' "$delay")"
 		kill -9 "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
-		run -0 git -C a fsck --strict
+		run git -C a fsck --strict
+		[ "$status" -eq 0 ] || fail "round $round, delay $delay: $output"
 		# a half-written commit is known (the journal) until the next
 		# writer puts it right
 		if [ -n "$(git -C a status --porcelain --untracked-files=no)" ]; then
