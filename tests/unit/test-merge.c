@@ -10,17 +10,13 @@
 #include "util.h"
 
 /* ------------------------------------------------------------------ */
-/* A fixed-seed generator (xorshift64*): every run sees the same cases. */
-
+/* The cases' generator (unit_rnd): every run sees the same cases. */
 static unsigned long long rng = 0x9e3779b97f4a7c15ULL;
 
 static unsigned
 rnd(unsigned n)
 {
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (unsigned)((rng * 0x2545f4914f6cdd1dULL) >> 33) % n;
+	return unit_rnd(&rng, n);
 }
 
 /* 1 with probability pct/100. */

@@ -10,16 +10,13 @@
 #include "unit.h"
 #include "util.h"
 
-/* A fixed-seed generator (xorshift64*): every run sees the same cases. */
+/* The cases' generator (unit_rnd): every run sees the same cases. */
 static unsigned long long rng = 0x5851f42d4c957f2dULL;
 
 static unsigned
 rnd(unsigned n)
 {
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (unsigned)((rng * 0x2545f4914f6cdd1dULL) >> 33) % n;
+	return unit_rnd(&rng, n);
 }
 
 /* Few dates and short ids, so that keys often tie on the date and sort
@@ -133,65 +130,52 @@ row(const char *id, const char *date)
 	return ew_xasprintf("%s,%s,,,,,,,Niono,,,,,,attack,,,,,,,,,,,,,\n", id, date);
 }
 
+/* The row of (id, date) spliced into body must make the shard want. */
+static void
+splice_case(const struct ew_schema *s, const char *body, const char *id,
+	const char *date, const char *want, const char *name)
+{
+	struct ew_buf w = {0};
+	size_t len = 0;
+	char *got = splice_one(s, body, id, date, &len);
+
+	ew_schema_csv_header(s, NULL, 0, &w);
+	ew_buf_adds(&w, want);
+	UNIT_MEM(got, got ? len : 0, w.s, w.len, "%s", name);
+	free(got);
+	ew_buf_free(&w);
+}
+
 static void
 test_kept_bytes(const struct ew_schema *s)
 {
-	size_t len;
 	char *a = row("01KA", "2026-11-02"), *c = row("01KC", "2026-11-20");
+	char *n = row("01KN", "2026-11-05"), *b = row("01KB", "2026-11-02");
+	char *z = row("01KZ", "2026-11-30");
 	/* a quoted non-key field and an unsorted pair: left as they are */
 	const char *odd = "01KB,2026-11-10,,,,,,,\"Niono\",,,,,,attack,,,,,,,,,,,,,\n";
 	char *body = ew_xasprintf("%s%s%s", c, a, odd);
-	char *got = splice_one(s, body, "01KN", "2026-11-05", &len);
-	struct ew_buf want = {0};
-	char *n = row("01KN", "2026-11-05");
-
-	ew_schema_csv_header(s, NULL, 0, &want);
 	/* before the first record that sorts after it: 01KC, the first line */
-	ew_buf_adds(&want, n);
-	ew_buf_adds(&want, body);
-	UNIT_MEM(got, got ? len : 0, want.s, want.len,
+	char *want = ew_xasprintf("%s%s", n, body);
+	splice_case(s, body, "01KN", "2026-11-05", want,
 		"a hand-made shard keeps its bytes; the new row goes before the first later record");
-	free(got);
-	ew_buf_free(&want);
 	free(body);
-	free(n);
+	free(want);
 
-	/* the same date: the id decides; after every record: at the end */
 	body = ew_xasprintf("%s%s", a, c);
-	got = splice_one(s, body, "01KB", "2026-11-02", &len);
-	n = row("01KB", "2026-11-02");
-	char *w = ew_xasprintf("%s%s", a, n);
-	ew_buf_reset(&want);
-	ew_schema_csv_header(s, NULL, 0, &want);
-	ew_buf_adds(&want, w);
-	ew_buf_adds(&want, c);
-	UNIT_MEM(got, got ? len : 0, want.s, want.len, "on the same date, the id places the row");
-	free(got);
-	free(n);
-	free(w);
-	got = splice_one(s, body, "01KZ", "2026-11-30", &len);
-	n = row("01KZ", "2026-11-30");
-	ew_buf_reset(&want);
-	ew_schema_csv_header(s, NULL, 0, &want);
-	ew_buf_adds(&want, body);
-	ew_buf_adds(&want, n);
-	UNIT_MEM(got, got ? len : 0, want.s, want.len, "a row that sorts last is appended");
-	free(got);
-	free(n);
+	want = ew_xasprintf("%s%s%s", a, b, c);
+	splice_case(s, body, "01KB", "2026-11-02", want, "on the same date, the id places the row");
+	free(want);
+	want = ew_xasprintf("%s%s", body, z);
+	splice_case(s, body, "01KZ", "2026-11-30", want, "a row that sorts last is appended");
+	free(want);
+	splice_case(s, "", "01KZ", "2026-11-30", z, "into a shard with no records");
 	free(body);
-
-	/* a header alone */
-	got = splice_one(s, "", "01KZ", "2026-11-30", &len);
-	n = row("01KZ", "2026-11-30");
-	ew_buf_reset(&want);
-	ew_schema_csv_header(s, NULL, 0, &want);
-	ew_buf_adds(&want, n);
-	UNIT_MEM(got, got ? len : 0, want.s, want.len, "into a shard with no records");
-	free(got);
-	free(n);
-	ew_buf_free(&want);
 	free(a);
+	free(b);
 	free(c);
+	free(n);
+	free(z);
 }
 
 static void

@@ -28,6 +28,15 @@ unit_record(const struct ew_schema *s, const char *const *kv)
 	return r;
 }
 
+unsigned
+unit_rnd(unsigned long long *state, unsigned n)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return (unsigned)((*state * 0x2545f4914f6cdd1dULL) >> 33) % n;
+}
+
 /* Prints s[0..n) with C-style escapes, so a diagnostic stays on one line. */
 static void
 put_escaped(const char *s, size_t n, int quotes)

@@ -45,6 +45,12 @@ struct ew_schema;
  */
 struct ew_record *unit_record(const struct ew_schema *s, const char *const *kv);
 
+/*
+ * A fixed-seed generator (xorshift64*) over the caller's state, so that
+ * every run sees the same cases: a number below n.
+ */
+unsigned unit_rnd(unsigned long long *state, unsigned n);
+
 /* The test files, called by main in this order. */
 void test_util(void);
 void test_csv(void);
