@@ -25,7 +25,7 @@ LIBSRC   = lib/util.c lib/err.c lib/csv.c lib/date.c lib/ulid.c \
            lib/check.c lib/output.c lib/jqf.c lib/repo.c lib/store.c \
            lib/cli.c lib/filter.c lib/where.c lib/rules.c lib/alert.c \
            lib/notify.c lib/merge.c lib/sync.c lib/remote.c \
-           lib/run.c lib/sign.c lib/history.c
+           lib/run.c lib/sign.c lib/history.c lib/export.c
 UNITSRC  = tests/unit/unit.c tests/unit/test-util.c tests/unit/test-csv.c \
            tests/unit/test-date.c tests/unit/test-record.c \
            tests/unit/test-alert.c tests/unit/test-merge.c \

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "date.h"
+#include "export.h"
 #include "filter.h"
 #include "history.h"
 #include "input.h"
@@ -16,8 +17,8 @@ static const char usage_text[] =
 	"usage: ew-list [-C DIR] [--at REV|DATE] [--since DATE] [--until DATE]\n"
 	"               [--cercle NAME] [--commune NAME] [--category CODE]\n"
 	"               [--min-severity N] [--status STATUS] [--sensitivity LEVEL]\n"
-	"               [--include-confidential]\n"
-	"               [--where JQ] [--format csv|tsv|json|table] [--json]\n"
+	"               [--include-confidential] [--where JQ]\n"
+	"               [--format csv|tsv|json|table|acled|hxl|geojson] [--json]\n"
 	"               [--spreadsheet]\n"
 	"               [--fields A,B,...] [--count | --group-by FIELD] [ID...] [-]\n"
 	"       ew-list [-C DIR] --conflicts [--include-confidential]\n"
@@ -82,6 +83,10 @@ struct run {
 	int has_at;
 	git_oid at; /* --at: the commit whose records are read */
 	int out_opts; /* EW_OUT_SPREADSHEET */
+	enum ew_export_kind xkind; /* --format acled, hxl or geojson */
+	struct ew_export x;
+	const struct ew_places *places;  /* for the exports, may be NULL */
+	const struct ew_taxonomy *tax;
 };
 
 static int
@@ -94,17 +99,35 @@ usage(FILE *fp, int status)
 /*
  * The output format: --format, else a table on a terminal and CSV
  * elsewhere. --spreadsheet is for CSV and TSV, and means CSV without
- * --format.
+ * --format. The exports (acled, hxl, geojson) go in *x; ACLED and HXL
+ * are CSV.
  */
 static int
-output_format(const struct opts *o, enum ew_format *fmt, struct ew_err *e)
+output_format(const struct opts *o, enum ew_format *fmt,
+	enum ew_export_kind *x, struct ew_err *e)
 {
+	*x = EW_EXPORT_NONE;
 	*fmt = o->spreadsheet ? EW_FMT_CSV : ew_format_default(stdout);
-	if (o->format && ew_format_parse(o->format, fmt, e) < 0)
-		return -1;
+	if (o->format && ew_export_parse(o->format, x))
+		*fmt = *x == EW_EXPORT_GEOJSON ? EW_FMT_JSON : EW_FMT_CSV;
+	else if (o->format && ew_format_parse(o->format, fmt, NULL) < 0)
+		return ew_errf(e, "unknown format '%s' (expected csv, tsv, json, table, acled, hxl or geojson)",
+			o->format);
+	if (o->spreadsheet && *x == EW_EXPORT_GEOJSON)
+		return ew_errf(e, "--spreadsheet makes CSV and TSV safe to open in a spreadsheet; it cannot be used with --format geojson (use csv, tsv, acled or hxl)");
 	if (o->spreadsheet && *fmt != EW_FMT_CSV && *fmt != EW_FMT_TSV)
 		return ew_errf(e, "--spreadsheet makes CSV and TSV safe to open in a spreadsheet; it cannot be used with --format %s (use csv or tsv)",
 			o->format);
+	if (*x == EW_EXPORT_NONE)
+		return 0;
+	if (o->conflicts)
+		return ew_errf(e, "--conflicts prints conflicts, not records; it cannot be used with --format %s (use csv, tsv, json or table)",
+			o->format);
+	if (o->group)
+		return ew_errf(e, "--group-by prints counts, not records; it cannot be used with --format %s (use csv, tsv, json or table)",
+			o->format);
+	if (*x == EW_EXPORT_ACLED && o->fields)
+		return ew_errf(e, "--format acled prints ACLED's columns, always the same; it cannot be used with --fields (use --format csv or hxl to choose columns)");
 	return 0;
 }
 
@@ -131,9 +154,10 @@ list_conflicts(const struct opts *o)
 	struct ew_err e;
 	struct ew_out out;
 	enum ew_format fmt;
+	enum ew_export_kind xkind;
 	unsigned long shown = 0;
 
-	if (output_format(o, &fmt, &e) < 0)
+	if (output_format(o, &fmt, &xkind, &e) < 0)
 		return ew_fail(&e);
 	if (ew_repo_open(&repo, NULL, 0, &e) < 0)
 		return ew_fail(&e);
@@ -270,19 +294,22 @@ cmp_group(const void *a, const void *b)
 	return strcmp(x->value, y->value);
 }
 
-static void
-emit(struct run *run, const struct ew_record *r)
+static int
+emit(struct run *run, const struct ew_record *r, struct ew_err *e)
 {
 	run->matched++;
 	if (run->count_only)
-		return;
+		return 0;
 	if (run->group_col >= 0) {
 		count_group(run, r->v[run->group_col]);
-		return;
+		return 0;
 	}
+	if (run->xkind != EW_EXPORT_NONE)
+		return ew_export_record(&run->x, r, e);
 	for (size_t i = 0; i < run->ncols; i++)
 		run->vals[i] = r->v[run->cols[i]];
 	ew_out_row(&run->out, run->vals);
+	return 0;
 }
 
 /* Filters the records of one stream; checks them when they come from outside. */
@@ -300,7 +327,7 @@ scan(struct run *run, struct ew_input *in, const struct ew_check *check,
 		}
 		int m = ew_filter_match(&run->f, r, e);
 		if (m > 0)
-			emit(run, r);
+			m = emit(run, r, e);
 		ew_record_free(r);
 		if (m < 0)
 			return -1;
@@ -315,7 +342,7 @@ scan_one(struct ew_record *r, void *ctx, struct ew_err *e)
 	int m = ew_filter_match(&run->f, r, e);
 
 	if (m > 0)
-		emit(run, r);
+		m = emit(run, r, e);
 	ew_record_free(r);
 	return m < 0 ? -1 : 0;
 }
@@ -349,6 +376,11 @@ begin_output(struct run *run, enum ew_format fmt)
 			run->names, numeric, 2);
 		return;
 	}
+	if (run->xkind != EW_EXPORT_NONE) {
+		ew_export_begin(&run->x, run->xkind, run->out_opts, stdout, s,
+			run->cols, run->ncols, run->places, run->tax);
+		return;
+	}
 	run->names = ew_xcalloc(run->ncols, sizeof *run->names);
 	run->numeric = ew_xcalloc(run->ncols, sizeof *run->numeric);
 	run->vals = ew_xcalloc(run->ncols, sizeof *run->vals);
@@ -377,6 +409,7 @@ end_output(struct run *run)
 		}
 	}
 	ew_out_end(&run->out);
+	ew_export_end(&run->x, 1);
 }
 
 static void
@@ -398,12 +431,14 @@ list(struct opts *o)
 	struct ew_repo repo;
 	struct ew_schema own = {0};
 	struct ew_check check = {0};
+	struct ew_places own_places = {0};
+	struct ew_taxonomy own_tax = {0};
 	struct run run = {0};
 	struct ew_err e = {{0}};
 	enum ew_format fmt;
 	int have_repo, rc = 2;
 
-	if (output_format(o, &fmt, &e) < 0)
+	if (output_format(o, &fmt, &run.xkind, &e) < 0)
 		return ew_fail(&e);
 	/* with '-', a repository is used when there is one, for its names */
 	have_repo = ew_repo_open(&repo, NULL, EW_OPEN_CATALOGS, &e) == 0;
@@ -420,6 +455,16 @@ list(struct opts *o)
 	if (set_filters(&run, o, have_repo ? &repo : NULL, &e) < 0 ||
 	    set_columns(&run, o->fields, fmt, &e) < 0)
 		goto out;
+	/* the exports' catalogs: the repository's, else the share directory's */
+	if (have_repo) {
+		run.places = &repo.places;
+		run.tax = &repo.tax;
+	} else if (run.xkind != EW_EXPORT_NONE && !o->count) {
+		if (ew_export_catalogs(run.xkind, &own_places, &own_tax, &e) < 0)
+			goto out;
+		run.places = &own_places;
+		run.tax = &own_tax;
+	}
 	if (o->at) {
 		if (ew_repo_resolve_at(&repo, o->at, &run.at, &e) < 0)
 			goto out;
@@ -470,6 +515,7 @@ list(struct opts *o)
 		run.ngroups = 0;
 		ew_strv_free(&run.out.cells);
 		ew_out_end(&run.out);
+		ew_export_end(&run.x, 0);
 		goto out;
 	}
 	end_output(&run);
@@ -483,6 +529,8 @@ out:
 	if (have_repo)
 		ew_repo_close(&repo);
 	ew_schema_free(&own);
+	ew_places_free(&own_places);
+	ew_taxonomy_free(&own_tax);
 	return rc;
 }
 

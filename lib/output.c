@@ -94,6 +94,62 @@ ew_out_begin(struct ew_out *o, enum ew_format fmt, FILE *fp,
 	ew_out_begin_with(o, fmt, 0, fp, names, numeric, ncols);
 }
 
+/* Moves *p past the digits there; 1 when there was one at least. */
+static int
+skip_digits(const char **p)
+{
+	const char *s = *p;
+
+	while (**p >= '0' && **p <= '9')
+		(*p)++;
+	return *p > s;
+}
+
+int
+ew_json_number(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (!(*s >= '1' && *s <= '9') || !skip_digits(&s))
+		return 0;
+	if (*s == '.') {
+		s++;
+		if (!skip_digits(&s))
+			return 0;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!skip_digits(&s))
+			return 0;
+	}
+	return *s == '\0';
+}
+
+void
+ew_json_object(struct ew_buf *out, const char *const *names,
+	const int *numeric, const char *const *vals, size_t n)
+{
+	ew_buf_addc(out, '{');
+	for (size_t i = 0; i < n; i++) {
+		const char *v = vals[i];
+		if (i)
+			ew_buf_addc(out, ',');
+		ew_json_string(out, names[i], strlen(names[i]));
+		ew_buf_addc(out, ':');
+		if (!numeric || !numeric[i] || (*v && !ew_json_number(v)))
+			ew_json_string(out, v, strlen(v));
+		else if (*v)
+			ew_buf_adds(out, v);
+		else
+			ew_buf_adds(out, "null");
+	}
+	ew_buf_addc(out, '}');
+}
+
 /*
  * A table cell: neutralised (ew_neutralise: one line, controls shown
  * escaped), then cut to at most TABLE_MAX_WIDTH terminal columns.
@@ -130,20 +186,8 @@ ew_out_row(struct ew_out *o, const char *const *vals)
 		put_row(o, vals);
 		break;
 	case EW_FMT_JSON:
-		ew_buf_addc(&o->line, '{');
-		for (size_t i = 0; i < o->ncols; i++) {
-			if (i)
-				ew_buf_addc(&o->line, ',');
-			ew_json_string(&o->line, o->names[i], strlen(o->names[i]));
-			ew_buf_addc(&o->line, ':');
-			if (!o->numeric || !o->numeric[i])
-				ew_json_string(&o->line, vals[i], strlen(vals[i]));
-			else if (*vals[i])
-				ew_buf_adds(&o->line, vals[i]);
-			else
-				ew_buf_adds(&o->line, "null");
-		}
-		ew_buf_add(&o->line, "}\n", 2);
+		ew_json_object(&o->line, o->names, o->numeric, vals, o->ncols);
+		ew_buf_addc(&o->line, '\n');
 		break;
 	case EW_FMT_TABLE:
 		for (size_t i = 0; i < o->ncols; i++)

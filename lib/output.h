@@ -53,4 +53,15 @@ void ew_out_row(struct ew_out *o, const char *const *vals);
 /* Ends output (prints a table); frees o's memory. */
 void ew_out_end(struct ew_out *o);
 
+/* 1 when s is a number as JSON (RFC 8259) writes one, such as -5.99. */
+int ew_json_number(const char *s);
+/*
+ * Appends the JSON object of one row (no line end): names[i] with
+ * vals[i], a number where numeric[i] is set (numeric may be NULL), null
+ * when such a value is empty, and a string where it is not a JSON
+ * number, so that the object is always valid JSON.
+ */
+void ew_json_object(struct ew_buf *out, const char *const *names,
+	const int *numeric, const char *const *vals, size_t n);
+
 #endif
