@@ -228,7 +228,8 @@ bench: deps all
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
-		$(DESTDIR)$(SHAREDIR)/demo $(DESTDIR)$(SHAREDIR)/notifiers
+		$(DESTDIR)$(SHAREDIR)/demo $(DESTDIR)$(SHAREDIR)/notifiers \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	for p in $(PROGS); do cp $(BIN)/$$p $(DESTDIR)$(BINDIR)/$$p; done
 	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
@@ -236,6 +237,8 @@ install: all
 	cp $(SHARE) $(DESTDIR)$(SHAREDIR)/
 	cp $(DEMO) $(DESTDIR)$(SHAREDIR)/demo/
 	cp $(NOTIFIERS) $(DESTDIR)$(SHAREDIR)/notifiers/
+	cp share/bash-completion/completions/ew \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ew
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
@@ -243,6 +246,7 @@ uninstall:
 	for m in $(MAN5); do rm -f $(DESTDIR)$(MANDIR)/man5/$${m#man/}; done
 	for m in $(MAN7); do rm -f $(DESTDIR)$(MANDIR)/man7/$${m#man/}; done
 	rm -rf $(DESTDIR)$(SHAREDIR)
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ew
 
 clean:
 	rm -rf build bin demo bench/out

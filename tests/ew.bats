@@ -152,6 +152,8 @@ usage_re() {
 	for m in man1/ew-alert.1 man1/ew-sync.1 man1/ew-merge.1 man1/ew-clone.1 man5/ew-rules.5; do
 		[[ -f $inst/share/man/$m ]] || fail "$m was not installed"
 	done
+	cmp "$EW_PROJECT_DIR/share/bash-completion/completions/ew" "$inst/share/bash-completion/completions/ew" ||
+		fail "the bash completion was not installed"
 	mkdir "$BATS_TEST_TMPDIR/away"
 	cd "$BATS_TEST_TMPDIR/away"
 	run -0 env -u EW_SHAREDIR PATH="$inst/bin:/usr/bin:/bin" ew init -q data
