@@ -381,13 +381,8 @@ begin_output(struct run *run, enum ew_format fmt)
 			run->cols, run->ncols, run->places, run->tax);
 		return;
 	}
-	run->names = ew_xcalloc(run->ncols, sizeof *run->names);
-	run->numeric = ew_xcalloc(run->ncols, sizeof *run->numeric);
-	run->vals = ew_xcalloc(run->ncols, sizeof *run->vals);
-	for (size_t i = 0; i < run->ncols; i++) {
-		run->names[i] = s->cols[run->cols[i]].name;
-		run->numeric[i] = s->cols[run->cols[i]].numeric;
-	}
+	ew_schema_slots(s, run->cols, run->ncols, &run->names, &run->numeric,
+		&run->vals);
 	ew_out_begin_with(&run->out, fmt, run->out_opts, stdout, run->names,
 		run->numeric, run->ncols);
 }

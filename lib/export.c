@@ -207,23 +207,15 @@ geometry(const struct ew_export *x, const struct ew_record *r,
 static void
 flush_line(struct ew_export *x)
 {
-	fwrite(x->line.s, 1, x->line.len, x->fp);
-	ew_buf_reset(&x->line);
+	ew_buf_write(&x->line, x->fp);
 }
 
 /* The names, numeric flags and value slots of the columns x->cols. */
 static void
 set_columns(struct ew_export *x)
 {
-	const struct ew_schema *s = x->schema;
-
-	x->names = ew_xcalloc(x->ncols, sizeof *x->names);
-	x->numeric = ew_xcalloc(x->ncols, sizeof *x->numeric);
-	x->vals = ew_xcalloc(x->ncols, sizeof *x->vals);
-	for (size_t i = 0; i < x->ncols; i++) {
-		x->names[i] = s->cols[x->cols[i]].name;
-		x->numeric[i] = s->cols[x->cols[i]].numeric;
-	}
+	ew_schema_slots(x->schema, x->cols, x->ncols, &x->names, &x->numeric,
+		&x->vals);
 }
 
 static void

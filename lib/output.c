@@ -32,8 +32,7 @@ ew_format_default(FILE *fp)
 static void
 flush_line(struct ew_out *o)
 {
-	fwrite(o->line.s, 1, o->line.len, o->fp);
-	ew_buf_reset(&o->line);
+	ew_buf_write(&o->line, o->fp);
 }
 
 /* 1 when s is a plain number: an optional sign, digits, an optional fraction. */

@@ -283,6 +283,19 @@ ew_record_csv(const struct ew_record *r, const size_t *cols, size_t ncols,
 }
 
 void
+ew_schema_slots(const struct ew_schema *s, const size_t *cols, size_t n,
+	const char ***names, int **numeric, const char ***vals)
+{
+	*names = ew_xcalloc(n, sizeof **names);
+	*numeric = ew_xcalloc(n, sizeof **numeric);
+	*vals = ew_xcalloc(n, sizeof **vals);
+	for (size_t i = 0; i < n; i++) {
+		(*names)[i] = s->cols[cols[i]].name;
+		(*numeric)[i] = s->cols[cols[i]].numeric;
+	}
+}
+
+void
 ew_schema_csv_header(const struct ew_schema *s, const size_t *cols,
 	size_t ncols, struct ew_buf *out)
 {

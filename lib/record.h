@@ -124,6 +124,13 @@ const char *ew_confidential_value(int hide, size_t col, const char *v);
 void ew_record_csv(const struct ew_record *r, const size_t *cols,
 	size_t ncols, struct ew_buf *out);
 /* The header row for the same columns. */
+/*
+ * For printing the columns cols[0..n) of s: their names (s's strings),
+ * their numeric flags, and room for n values; three arrays the caller
+ * frees.
+ */
+void ew_schema_slots(const struct ew_schema *s, const size_t *cols, size_t n,
+	const char ***names, int **numeric, const char ***vals);
 void ew_schema_csv_header(const struct ew_schema *s, const size_t *cols,
 	size_t ncols, struct ew_buf *out);
 

@@ -386,6 +386,13 @@ ew_read_file(const char *path, size_t *lenp)
 	return ew_buf_detach(&b);
 }
 
+void
+ew_buf_write(struct ew_buf *b, FILE *fp)
+{
+	fwrite(b->s, 1, b->len, fp);
+	ew_buf_reset(b);
+}
+
 pid_t
 ew_fork(void)
 {

@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -63,6 +64,8 @@ void ew_buf_reset(struct ew_buf *b);
 void ew_buf_free(struct ew_buf *b);
 /* Hands the string over to the caller and empties the buffer. */
 char *ew_buf_detach(struct ew_buf *b);
+/* Writes b's bytes to fp (stdio buffered), then empties b. */
+void ew_buf_write(struct ew_buf *b, FILE *fp);
 
 /* A growable array of owned strings. */
 struct ew_strv {
