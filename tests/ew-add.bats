@@ -786,6 +786,19 @@ fresh_repo() {
 	assert_clean_repo
 }
 
+@test "add: with ids in the input every shard is read to check them, and a hand-made line is written in ew's form" {
+	fresh_repo
+	add_one
+	f=reports/2026/11.csv
+	sed -i 's/,Niono,/,"Niono",/' "$f"
+	git commit -q -am 'quote a cercle by hand'
+	run_split -0 ew add id=01KQ0000000000000000000000 event_date=2026-11-21 cercle=Niono category=attack
+	run grep -c '"Niono"' "$f"
+	assert_output 0
+	assert_equal "$(git diff --numstat HEAD~1 HEAD)" "$(printf '2\t1\t%s' "$f")"
+	assert_clean_repo
+}
+
 @test "add: a shard with CRLF line ends is read and written whole, in ew's form" {
 	fresh_repo
 	add_one
