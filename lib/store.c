@@ -5,7 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "date.h"
 #include "input.h"
+#include "ulid.h"
 
 void
 ew_store_init(struct ew_store *st, struct ew_repo *repo)
@@ -234,6 +236,30 @@ plain_field(const char *p, const char *end)
 	return c;
 }
 
+/*
+ * 1 when [id, id_end) and [date, date_end) are a key as ew writes one: a
+ * ULID in upper case and a YYYY-MM-DD date. Anything else (a hand edit,
+ * or text a stray quote made the scan take for a record's start) leaves
+ * the shard to the parser.
+ */
+static int
+plain_key(const char *id, const char *id_end, const char *date,
+	const char *date_end)
+{
+	char buf[27], canon[27];
+	long days;
+
+	if (id_end - id != 26)
+		return 0;
+	memcpy(buf, id, 26);
+	buf[26] = '\0';
+	if (!ew_ulid_valid(buf, canon) || strcmp(buf, canon) != 0 || date_end - date != 10)
+		return 0;
+	memcpy(buf, date, 10);
+	buf[10] = '\0';
+	return ew_date_parse(buf, &days) == 0;
+}
+
 /* strcmp of s with the string p[0..n). */
 static int
 cmp_n(const char *s, const char *p, size_t n)
@@ -265,7 +291,7 @@ ew_shard_splice(const char *raw, size_t rawlen, struct ew_record **add,
 		const char *next = record_end(p, end);
 		const char *id_end = next ? plain_field(p, next) : NULL;
 		const char *date_end = id_end ? plain_field(id_end + 1, next) : NULL;
-		if (!date_end)
+		if (!date_end || !plain_key(p, id_end, id_end + 1, date_end))
 			goto no;
 		while (j < n) {
 			int c = cmp_n(add[j]->v[EW_C_EVENT_DATE], id_end + 1,

@@ -67,8 +67,9 @@ char *ew_shard_format(struct ew_shard *sh, const struct ew_schema *s,
  * ew_shard_format would give for all the records. Records are scanned
  * only as far as the place of the last new one. NULL when raw is not a
  * shard this can be done to without parsing it: a header row other than
- * s's, a CR anywhere, no LF at the end, or in the part scanned a key (id,
- * event_date) quoted or missing or an unterminated quote. Sorts add.
+ * s's, a CR anywhere, no LF at the end, or in the part scanned a key
+ * that is not an upper-case ULID and a YYYY-MM-DD date, unquoted, or an
+ * unterminated quote. Sorts add.
  * Caller frees.
  */
 char *ew_shard_splice(const char *raw, size_t rawlen, struct ew_record **add,

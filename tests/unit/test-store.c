@@ -36,7 +36,7 @@ random_record(const struct ew_schema *s, unsigned serial)
 	char *idkv, *datekv, *desckv;
 
 	/* distinct ids in an order unrelated to the serial */
-	snprintf(id, sizeof id, "01K%05u%03u", rnd(100000), serial);
+	snprintf(id, sizeof id, "01K%05u%05u0000000000000", rnd(100000), serial);
 	idkv = ew_xasprintf("id=%s", id);
 	datekv = ew_xasprintf("event_date=%s", dates[rnd(4)]);
 	desckv = ew_xasprintf("description=%s", descriptions[rnd(9)]);
@@ -123,6 +123,13 @@ splice_one(const struct ew_schema *s, const char *body, const char *id,
 	return out;
 }
 
+/* Ids as ew writes them: upper-case ULIDs. */
+#define ID_A "01KA0000000000000000000000"
+#define ID_B "01KB0000000000000000000000"
+#define ID_C "01KC0000000000000000000000"
+#define ID_N "01KN0000000000000000000000"
+#define ID_Z "01KZ0000000000000000000000"
+
 /* The row ew writes for a record with only id, date, cercle, category. */
 static char *
 row(const char *id, const char *date)
@@ -149,27 +156,27 @@ splice_case(const struct ew_schema *s, const char *body, const char *id,
 static void
 test_kept_bytes(const struct ew_schema *s)
 {
-	char *a = row("01KA", "2026-11-02"), *c = row("01KC", "2026-11-20");
-	char *n = row("01KN", "2026-11-05"), *b = row("01KB", "2026-11-02");
-	char *z = row("01KZ", "2026-11-30");
+	char *a = row(ID_A, "2026-11-02"), *c = row(ID_C, "2026-11-20");
+	char *n = row(ID_N, "2026-11-05"), *b = row(ID_B, "2026-11-02");
+	char *z = row(ID_Z, "2026-11-30");
 	/* a quoted non-key field and an unsorted pair: left as they are */
-	const char *odd = "01KB,2026-11-10,,,,,,,\"Niono\",,,,,,attack,,,,,,,,,,,,,\n";
+	const char *odd = ID_B ",2026-11-10,,,,,,,\"Niono\",,,,,,attack,,,,,,,,,,,,,\n";
 	char *body = ew_xasprintf("%s%s%s", c, a, odd);
 	/* before the first record that sorts after it: 01KC, the first line */
 	char *want = ew_xasprintf("%s%s", n, body);
-	splice_case(s, body, "01KN", "2026-11-05", want,
+	splice_case(s, body, ID_N, "2026-11-05", want,
 		"a hand-made shard keeps its bytes; the new row goes before the first later record");
 	free(body);
 	free(want);
 
 	body = ew_xasprintf("%s%s", a, c);
 	want = ew_xasprintf("%s%s%s", a, b, c);
-	splice_case(s, body, "01KB", "2026-11-02", want, "on the same date, the id places the row");
+	splice_case(s, body, ID_B, "2026-11-02", want, "on the same date, the id places the row");
 	free(want);
 	want = ew_xasprintf("%s%s", body, z);
-	splice_case(s, body, "01KZ", "2026-11-30", want, "a row that sorts last is appended");
+	splice_case(s, body, ID_Z, "2026-11-30", want, "a row that sorts last is appended");
 	free(want);
-	splice_case(s, "", "01KZ", "2026-11-30", z, "into a shard with no records");
+	splice_case(s, "", ID_Z, "2026-11-30", z, "into a shard with no records");
 	free(body);
 	free(a);
 	free(b);
@@ -197,7 +204,7 @@ static void
 test_left_to_parse(const struct ew_schema *s)
 {
 	struct ew_buf h = {0};
-	char *a = row("01KA", "2026-11-02");
+	char *a = row(ID_A, "2026-11-02");
 
 	ew_schema_csv_header(s, NULL, 0, &h);
 	no_splice(s, "", 0, "an empty file");
@@ -215,11 +222,17 @@ test_left_to_parse(const struct ew_schema *s)
 	CASE(crlf, "a CRLF line end");
 	char *nolf = ew_xasprintf("%.*s", (int)strlen(a) - 1, a);
 	CASE(nolf, "no LF at the end");
-	CASE("\"01KA\",2026-11-02,,,,,,,Niono,,,,,,attack,,,,,,,,,,,,,\n", "a quoted id");
-	CASE("01KA,\"2026-11-02\",,,,,,,Niono,,,,,,attack,,,,,,,,,,,,,\n", "a quoted event_date");
+	CASE("\"" ID_A "\",2026-11-02,,,,,,,Niono,,,,,,attack,,,,,,,,,,,,,\n", "a quoted id");
+	CASE(ID_A ",\"2026-11-02\",,,,,,,Niono,,,,,,attack,,,,,,,,,,,,,\n", "a quoted event_date");
+	CASE("01ka0000000000000000000000,2026-11-02,,,,,,,Niono,,,,,,attack,,,,,,,,,,,,,\n", "an id in lower case");
+	CASE("01KA,2026-11-02,,,,,,,Niono,,,,,,attack,,,,,,,,,,,,,\n", "an id that is not a ULID");
+	CASE(ID_A ",2026-11-2,,,,,,,Niono,,,,,,attack,,,,,,,,,,,,,\n", "a date not written YYYY-MM-DD");
+	/* a stray quote: the scan would take the next line for inside a field */
+	CASE(ID_A ",2026-11-02,,,,,,,Niono,,,,,,attack,,,,,,,,,,,,ab\"c,\n"
+		"more, text\n", "a bare quote in an unquoted field");
 	CASE("\n", "a blank line");
-	CASE("01KA,2026-11-02,,,,,,,Niono,,,,,,attack,,,,,,,,,,,,,\"open\n", "an unterminated quote");
-	CASE("01KA\n", "a record of one field");
+	CASE(ID_A ",2026-11-02,,,,,,,Niono,,,,,,attack,,,,,,,,,,,,,\"open\n", "an unterminated quote");
+	CASE(ID_A "\n", "a record of one field");
 #undef CASE
 	free(crlf);
 	free(nolf);
