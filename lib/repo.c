@@ -1347,6 +1347,19 @@ stat_clean(const git_index_entry *ie, const struct stat *st,
 }
 
 /*
+ * 1 when idx's entry for path names blob id and vouches by its stat data
+ * (stat_clean) for the file whose stat is st.
+ */
+static int
+index_vouches(git_index *idx, const char *path, const git_oid *id,
+	const struct stat *st, const struct timespec *index_mtime)
+{
+	const git_index_entry *ie = git_index_get_bypath(idx, path, 0);
+
+	return ie && git_oid_equal(&ie->id, id) && stat_clean(ie, st, index_mtime);
+}
+
+/*
  * The file at full, read whole when the index entry for it (in idx, whose
  * file was written at index_mtime) names blob id and vouches by its stat
  * data for the file's content. Else NULL: the caller reads the blob.
@@ -1355,19 +1368,15 @@ static char *
 read_vouched(git_index *idx, const struct timespec *index_mtime,
 	const char *path, const char *full, const git_oid *id, size_t *len)
 {
-	const git_index_entry *ie = git_index_get_bypath(idx, path, 0);
 	struct stat st;
 	char *buf = NULL;
 	size_t got = 0;
-	int fd;
+	int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
-	if (!ie || !git_oid_equal(&ie->id, id))
-		return NULL;
-	fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return NULL;
 	/* the stat data of the file read, not of a name looked up before */
-	if (fstat(fd, &st) < 0 || !stat_clean(ie, &st, index_mtime))
+	if (fstat(fd, &st) < 0 || !index_vouches(idx, path, id, &st, index_mtime))
 		goto out;
 	buf = ew_xmalloc((size_t)st.st_size + 1);
 	while (got < (size_t)st.st_size) {
@@ -1462,9 +1471,7 @@ check_unchanged(struct ew_repo *r, git_tree *head, git_index *idx,
 		rc = ew_errf(e, "'%s' is committed but missing from the work tree; restore it with 'git checkout -- %s'", path, path);
 		goto out;
 	}
-	const git_index_entry *ie = git_index_get_bypath(idx, path, 0);
-	if (ie && git_oid_equal(&ie->id, git_tree_entry_id(te)) &&
-	    stat_clean(ie, &st, index_mtime))
+	if (index_vouches(idx, path, git_tree_entry_id(te), &st, index_mtime))
 		goto out;
 	if (git_odb_hashfile(&disk, full, GIT_OBJECT_BLOB) < 0)
 		rc = ew_git_err(e, "cannot read the file to compare it with HEAD");
