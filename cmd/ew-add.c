@@ -8,12 +8,13 @@
 #include "cli.h"
 #include "date.h"
 #include "input.h"
+#include "output.h"
 #include "store.h"
 #include "ulid.h"
 
 static const char usage_text[] =
-	"usage: ew-add [-C DIR] [-n] [--author NAME] FIELD=VALUE...\n"
-	"       ew-add [-C DIR] [-n] [--author NAME] [-] < records\n";
+	"usage: ew-add [-C DIR] [-n | --dry-run] [--author NAME] FIELD=VALUE...\n"
+	"       ew-add [-C DIR] [-n | --dry-run] [--author NAME] [-] < records\n";
 
 enum { O_AUTHOR = 256, O_VERSION };
 
@@ -94,7 +95,8 @@ from_arguments(struct batch *b, const struct ew_check *check, char **args,
  * reported in input order; bad rows are reported and read past.
  */
 static void
-from_stdin(struct batch *b, const struct ew_check *check, struct ew_strv *errs)
+from_stdin(struct batch *b, const struct ew_check *check,
+	struct ew_progress *progress, struct ew_strv *errs)
 {
 	struct ew_input *in = ew_input_open_file(stdin, "stdin", check->schema);
 	struct ew_record *r;
@@ -109,6 +111,7 @@ from_stdin(struct batch *b, const struct ew_check *check, struct ew_strv *errs)
 		char *where = ew_xasprintf("stdin:%lu", r->line);
 		ew_check_record(check, r, EW_CHECK_DEFAULTS, where, errs);
 		batch_push(b, r, where);
+		ew_progress_show(progress, 0, "read %zu record%s", b->n, b->n == 1 ? "" : "s");
 	}
 	ew_input_close(in);
 }
@@ -253,8 +256,10 @@ main(int argc, char **argv)
 	struct ew_err e;
 	struct ew_strv errs = {0}, ids = {0};
 	struct batch b = {0};
+	struct ew_progress progress;
 
 	ew_progname = "ew-add";
+	ew_progress_begin(&progress, 0);
 	while ((c = getopt_long(argc, argv, "C:hn", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
@@ -289,7 +294,7 @@ main(int argc, char **argv)
 	if (argc > 0)
 		from_arguments(&b, &check, argv, argc, &errs);
 	else
-		from_stdin(&b, &check, &errs);
+		from_stdin(&b, &check, &progress, &errs);
 	if (errs.n == 0 && b.n == 0) {
 		ew_warn("stdin: no records to add");
 		rc = 0;
@@ -302,18 +307,23 @@ main(int argc, char **argv)
 		goto fail;
 	for (size_t i = 0; i < b.n; i++)
 		ew_strv_push(&ids, ew_xstrdup(b.v[i]->v[EW_C_ID]));
+	if (!dry && b.n > 1)
+		ew_progress_show(&progress, 1, "writing %zu records", b.n);
 	if ((!dry || given) && add(&b, &repo, given, dry, author, &errs) < 0)
 		goto fail;
+	ew_progress_end(&progress);
 	for (size_t i = 0; i < ids.n; i++)
 		printf("%s\n", ids.v[i]);
 	rc = ew_finish_stdout();
 	goto out;
 fail:
+	ew_progress_end(&progress);
 	ew_fail_all(&errs);
 	if (errs.n >= MAX_ERRORS)
 		ew_warn("stopped after %d errors; nothing was added", MAX_ERRORS);
 	rc = 2;
 out:
+	ew_progress_end(&progress);
 	ew_strv_free(&errs);
 	ew_strv_free(&ids);
 	batch_free(&b);

@@ -11,7 +11,8 @@
 #include "remote.h"
 
 static const char usage_text[] =
-	"usage: ew-clone [-q] [-b BRANCH] [--host-key KEY] [--origin NAME] URL [DIR]\n";
+	"usage: ew-clone [-q | --quiet] [-b | --branch BRANCH] [--host-key KEY]\n"
+	"                [--origin NAME] URL [DIR]\n";
 
 enum { O_HOSTKEY = 256, O_ORIGIN, O_VERSION };
 

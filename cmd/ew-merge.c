@@ -10,7 +10,8 @@
 #include "merge.h"
 
 static const char usage_text[] =
-	"usage: ew-merge [-C DIR] [-pq] [--driver] BASE OURS THEIRS [PATH]\n";
+	"usage: ew-merge [-C DIR] [-p | --stdout] [-q | --quiet] [--driver]\n"
+	"                BASE OURS THEIRS [PATH]\n";
 
 enum { O_DRIVER = 256, O_VERSION };
 

@@ -10,13 +10,14 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "output.h"
 #include "remote.h"
 #include "sync.h"
 
 static const char usage_text[] =
-	"usage: ew-sync [-C DIR] [-q] [--ids] [--no-fetch] [--no-push] [--retries N]\n"
-	"               [--author NAME] [REMOTE...]\n"
-	"       ew-sync [-C DIR] [-q] [--author NAME] --init-remote PATH [NAME]\n";
+	"usage: ew-sync [-C DIR] [-q | --quiet] [--ids] [--no-fetch] [--no-push]\n"
+	"               [--retries N] [--author NAME] [REMOTE...]\n"
+	"       ew-sync [-C DIR] [-q | --quiet] [--author NAME] --init-remote PATH [NAME]\n";
 
 enum { O_AUTHOR = 256, O_IDS, O_NOFETCH, O_NOPUSH, O_RETRIES, O_INIT,
 	O_VERSION };
@@ -38,6 +39,7 @@ struct opts {
 	int quiet, ids, nofetch, nopush;
 	long retries;
 	const char *author, *init;
+	struct ew_progress *progress; /* on a terminal: what is going on */
 };
 
 /* What one remote's sync did. */
@@ -203,6 +205,7 @@ fetch(const struct opts *o, const struct ew_transport *t, struct ew_repo *r,
 			rc = ew_transport_fail(e, "fetch", url, &err);
 		}
 	} else if (!o->quiet) {
+		ew_progress_end(o->progress);
 		show_remote_text(remote, &err);
 	}
 	ew_buf_free(&err);
@@ -350,8 +353,10 @@ push(const struct opts *o, const struct ew_transport *t, struct ew_repo *r,
 		p = nl + 1;
 	}
 	free(want);
-	if (!o->quiet)
+	if (!o->quiet) {
+		ew_progress_end(o->progress);
 		show_remote_text(remote, &err);
+	}
 	if (line && (line[0] == ' ' || line[0] == '*' || line[0] == '=') && status == 0) {
 		rc = PUSHED;
 	} else if (line && line[0] == '!') {
@@ -417,6 +422,8 @@ sync_remote(const struct opts *o, struct ew_repo *r, const char *remote,
 	}
 	for (long attempt = 0;; attempt++) {
 		int absent = 0;
+		if (!o->nofetch)
+			ew_progress_show(o->progress, 1, "%s: fetching", remote);
 		if (!o->nofetch && fetch(o, &t, r, remote, url, branch, &absent, e) < 0)
 			break;
 		if (tracking(r, remote, branch, &have, &theirs, e) < 0)
@@ -426,12 +433,14 @@ sync_remote(const struct opts *o, struct ew_repo *r, const char *remote,
 			ew_errf(e, "%s: there is no remote-tracking branch %s/%s to sync with yet; sync without --no-fetch", remote, remote, branch);
 			break;
 		}
+		ew_progress_show(o->progress, 1, "%s: merging", remote);
 		if (integrate(o, r, remote, branch, have, &theirs, &head, tl, e) < 0)
 			break;
 		if (o->nopush || (have && git_oid_equal(&head, &theirs))) {
 			rc = 0;
 			break;
 		}
+		ew_progress_show(o->progress, 1, "%s: pushing", remote);
 		int p = push(o, &t, r, remote, url, branch, &head, e);
 		if (p == PUSHED) {
 			rc = 0;
@@ -453,6 +462,7 @@ sync_remote(const struct opts *o, struct ew_repo *r, const char *remote,
 		}
 		back_off(attempt);
 	}
+	ew_progress_end(o->progress);
 	ew_transport_free(&t);
 	free(url);
 	free(pin);
@@ -535,6 +545,7 @@ int
 main(int argc, char **argv)
 {
 	struct opts o = {.retries = 20};
+	struct ew_progress progress;
 	struct ew_repo repo;
 	struct ew_err e;
 	struct ew_strv remotes = {0}, all_ids = {0};
@@ -568,6 +579,8 @@ main(int argc, char **argv)
 	if (o.init && argc - optind > 1)
 		return usage(stderr, 2);
 	srand((unsigned)getpid() ^ (unsigned)time(NULL));
+	ew_progress_begin(&progress, o.quiet);
+	o.progress = &progress;
 	if (ew_repo_open(&repo, NULL, 0, &e) < 0)
 		return ew_fail(&e);
 	if (branch_name(&repo, &branch, &e) < 0 || ensure_driver(&repo, &e) < 0)

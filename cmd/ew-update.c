@@ -13,9 +13,9 @@
 #include "ulid.h"
 
 static const char usage_text[] =
-	"usage: ew-update [-C DIR] [-n] [--author NAME] ID... FIELD=VALUE...\n"
-	"       ew-update [-C DIR] [-n] [--author NAME] FIELD=VALUE... < ids\n"
-	"       ew-update [-C DIR] [-n] [--author NAME] --settle ID... [FIELD=VALUE...]\n";
+	"usage: ew-update [-C DIR] [-n | --dry-run] [--author NAME] ID... FIELD=VALUE...\n"
+	"       ew-update [-C DIR] [-n | --dry-run] [--author NAME] FIELD=VALUE... < ids\n"
+	"       ew-update [-C DIR] [-n | --dry-run] [--author NAME] --settle ID... [FIELD=VALUE...]\n";
 
 enum { O_AUTHOR = 256, O_SETTLE, O_VERSION };
 

@@ -1,10 +1,13 @@
 /* output.c - see output.h */
 #include "output.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "csv.h"
 #include "record.h"
 
@@ -80,6 +83,7 @@ ew_out_begin_with(struct ew_out *o, enum ew_format fmt, int opts, FILE *fp,
 	o->numeric = numeric;
 	o->ncols = ncols;
 	o->spreadsheet = (opts & EW_OUT_SPREADSHEET) != 0;
+	o->colour = fmt == EW_FMT_TABLE && ew_colour_wanted(fp);
 	if (fmt == EW_FMT_CSV || fmt == EW_FMT_TSV) {
 		put_row(o, names);
 		flush_line(o);
@@ -196,12 +200,57 @@ ew_out_row(struct ew_out *o, const char *const *vals)
 	flush_line(o);
 }
 
+int
+ew_colour_wanted(FILE *fp)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (nc && *nc)
+		return 0;
+	if (!term || !*term || strcmp(term, "dumb") == 0)
+		return 0;
+	return isatty(fileno(fp));
+}
+
+const char *
+ew_colour_of(const char *column, const char *v)
+{
+	/* severity: the top three stand out; 1 and 2 stay plain */
+	static const char *const severity[] = {
+		NULL, NULL, NULL, "\033[33m", "\033[31m", "\033[1;31m",
+	};
+	/* an alert's level (ew-rules(5)): info stays plain */
+	static const struct { const char *level, *sgr; } levels[] = {
+		{"yellow", "\033[33m"},
+		{"orange", "\033[38;5;208m"},
+		{"red", "\033[1;31m"},
+	};
+
+	if (strcmp(column, "severity") == 0) {
+		if (v[0] >= '1' && v[0] <= '5' && v[1] == '\0')
+			return severity[v[0] - '0'];
+		return NULL;
+	}
+	if (strcmp(column, "level") == 0)
+		for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++)
+			if (strcmp(v, levels[i].level) == 0)
+				return levels[i].sgr;
+	return NULL;
+}
+
 static void
-table_row(struct ew_out *o, char *const *cells, const size_t *width)
+table_row(struct ew_out *o, char *const *cells, const size_t *width,
+	int header)
 {
 	for (size_t i = 0; i < o->ncols; i++) {
 		size_t w = ew_utf8_columns(cells[i], strlen(cells[i]));
+		const char *sgr = o->colour && !header ?
+			ew_colour_of(o->names[i], cells[i]) : NULL;
+		if (sgr)
+			ew_buf_adds(&o->line, sgr);
 		ew_buf_adds(&o->line, cells[i]);
+		if (sgr)
+			ew_buf_adds(&o->line, "\033[0m");
 		if (i + 1 < o->ncols)
 			for (size_t k = w; k < width[i] + 2; k++)
 				ew_buf_addc(&o->line, ' ');
@@ -225,9 +274,9 @@ ew_out_end(struct ew_out *o)
 			if (w > width[k % o->ncols])
 				width[k % o->ncols] = w;
 		}
-		table_row(o, head, width);
+		table_row(o, head, width, 1);
 		for (size_t k = 0; k + o->ncols <= o->cells.n; k += o->ncols)
-			table_row(o, o->cells.v + k, width);
+			table_row(o, o->cells.v + k, width, 0);
 		for (size_t i = 0; i < o->ncols; i++)
 			free(head[i]);
 		free(head);
@@ -235,4 +284,46 @@ ew_out_end(struct ew_out *o)
 	}
 	ew_strv_free(&o->cells);
 	ew_buf_free(&o->line);
+}
+
+void
+ew_progress_begin(struct ew_progress *p, int quiet)
+{
+	const char *term = getenv("TERM");
+
+	memset(p, 0, sizeof *p);
+	p->on = !quiet && term && *term && strcmp(term, "dumb") != 0 &&
+		isatty(STDERR_FILENO);
+}
+
+void
+ew_progress_show(struct ew_progress *p, int force, const char *fmt, ...)
+{
+	struct timespec ts;
+	va_list ap;
+
+	if (!p->on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	long long now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (!force && p->shown && now - p->last < 100)
+		return;
+	p->last = now;
+	p->shown = 1;
+	/* carriage return, erase the line, then the new text */
+	fprintf(stderr, "\r\033[K%s: ", ew_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+}
+
+void
+ew_progress_end(struct ew_progress *p)
+{
+	if (p->on && p->shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+	p->shown = 0;
 }

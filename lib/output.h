@@ -7,7 +7,8 @@
  * CSV, TSV and NDJSON carry the values' bytes as they are (escaped as
  * each format requires), wherever they go, a terminal included: they are
  * for programs. A table is for people: its cells are neutralised
- * (ew_neutralise), one line each.
+ * (ew_neutralise), one line each, and on a terminal severities and
+ * alert levels are coloured (ew_colour_wanted).
  */
 #ifndef EW_OUTPUT_H
 #define EW_OUTPUT_H
@@ -33,7 +34,37 @@ struct ew_out {
 	struct ew_buf line;
 	struct ew_strv cells;     /* table: every cell, row by row */
 	int spreadsheet;          /* EW_OUT_SPREADSHEET was asked for */
+	int colour;               /* table: colour severities and levels */
 };
+
+/*
+ * 1 when what goes to fp may be coloured: fp is a terminal, TERM is set
+ * and not "dumb", and NO_COLOR is unset or empty (no-color.org).
+ */
+int ew_colour_wanted(FILE *fp);
+/*
+ * The SGR escape that colours value v of a column called column in a
+ * table (severity 3 to 5; alert levels yellow, orange and red), or NULL.
+ */
+const char *ew_colour_of(const char *column, const char *v);
+
+/*
+ * A progress line on standard error, for long imports and syncs: shown
+ * only when standard error is a terminal (and TERM is not "dumb"), each
+ * new text overwriting the last, at most ten times a second, and wiped
+ * at the end so that what follows starts on a clean line.
+ */
+struct ew_progress {
+	int on, shown;
+	long long last; /* when it was last drawn, in ms (CLOCK_MONOTONIC) */
+};
+/* Starts one; off when quiet is set or stderr is not a terminal. */
+void ew_progress_begin(struct ew_progress *p, int quiet);
+/* Shows "PROGNAME: text"; with force, even within 100 ms of the last. */
+void ew_progress_show(struct ew_progress *p, int force, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Wipes the line, if one was drawn. */
+void ew_progress_end(struct ew_progress *p);
 
 /* Starts output; CSV and TSV print the header at once. */
 void ew_out_begin(struct ew_out *o, enum ew_format fmt, FILE *fp,

@@ -213,13 +213,14 @@ CERCLES=(Barouéli Bla Macina Niono San Ségou Tominian)
 		assert_equal "$REPLY_SORTED" "$(help_options "ew-$p")"
 	done
 	# the sets of some, as the usage lines show them
-	assert_completions 'ew add -' -C -n --author --help --version
-	assert_completions 'ew update --' --author --settle --help --version
+	assert_completions 'ew add -' -C -n --author --dry-run --help --version
+	assert_completions 'ew update --' --author --dry-run --settle --help --version
 	assert_completions 'ew log --' --anchor --author --format --help --include-confidential \
 		--json --reverse --since --until --version
 	assert_completions 'ew sync --' --author --help --ids --init-remote --no-fetch \
-		--no-push --retries --version
-	assert_completions 'ew merge -' -C -p -q --driver --help --version
+		--no-push --quiet --retries --version
+	assert_completions 'ew merge -' -C -p -q --driver --help --quiet --stdout --version
+	assert_completions 'ew clone --' --branch --help --host-key --origin --quiet --version
 	assert_completions 'ew list --inc' --include-confidential
 	assert_completions 'ew alert --n' --nagios --note --now
 	# an option is offered after other options and their arguments
