@@ -25,20 +25,23 @@ LIBSRC   = lib/util.c lib/err.c lib/csv.c lib/date.c lib/ulid.c \
            lib/check.c lib/output.c lib/jqf.c lib/repo.c lib/store.c \
            lib/cli.c lib/filter.c lib/where.c lib/rules.c lib/alert.c \
            lib/notify.c lib/merge.c lib/sync.c lib/remote.c \
-           lib/run.c lib/sign.c lib/history.c lib/export.c
+           lib/run.c lib/sign.c lib/history.c lib/export.c \
+           lib/import.c lib/sms.c
 UNITSRC  = tests/unit/unit.c tests/unit/test-util.c tests/unit/test-csv.c \
            tests/unit/test-date.c tests/unit/test-record.c \
            tests/unit/test-alert.c tests/unit/test-merge.c \
            tests/unit/test-run.c tests/unit/test-where.c \
-           tests/unit/test-store.c
+           tests/unit/test-store.c tests/unit/test-sms.c \
+           tests/unit/test-import.c
 MAN1     = man/ew-init.1 man/ew-add.1 man/ew-update.1 man/ew-list.1 \
            man/ew-alert.1 man/ew-merge.1 man/ew-sync.1 man/ew-clone.1 \
            man/ew-log.1 man/ew-verify.1
 MAN5     = man/ew-data.5 man/ew-rules.5
-MAN7     = man/ew.7 man/ew-audit.7
+MAN7     = man/ew.7 man/ew-audit.7 man/ew-sms.7
 SHARE    = share/ew/ew.conf share/ew/places.csv share/ew/categories.csv \
            share/ew/rules.conf
 NOTIFIERS = share/ew/notifiers/mail share/ew/notifiers/webhook
+MAPPINGS = share/ew/mappings/kobo.conf share/ew/mappings/odk.conf
 DEMO     = share/ew/demo/reports.csv share/ew/demo/tour.sh
 
 # Debian packages the build, tests and demo need.
@@ -229,6 +232,7 @@ install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(SHAREDIR)/demo $(DESTDIR)$(SHAREDIR)/notifiers \
+		$(DESTDIR)$(SHAREDIR)/mappings \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	for p in $(PROGS); do cp $(BIN)/$$p $(DESTDIR)$(BINDIR)/$$p; done
 	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
@@ -237,6 +241,7 @@ install: all
 	cp $(SHARE) $(DESTDIR)$(SHAREDIR)/
 	cp $(DEMO) $(DESTDIR)$(SHAREDIR)/demo/
 	cp $(NOTIFIERS) $(DESTDIR)$(SHAREDIR)/notifiers/
+	cp $(MAPPINGS) $(DESTDIR)$(SHAREDIR)/mappings/
 	cp share/bash-completion/completions/ew \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ew
 

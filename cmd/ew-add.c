@@ -1,4 +1,5 @@
 /* ew-add - add records from arguments or from standard input. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 
 #include "cli.h"
 #include "date.h"
+#include "import.h"
 #include "input.h"
 #include "output.h"
 #include "store.h"
@@ -14,16 +16,29 @@
 
 static const char usage_text[] =
 	"usage: ew-add [-C DIR] [-n | --dry-run] [--author NAME] FIELD=VALUE...\n"
-	"       ew-add [-C DIR] [-n | --dry-run] [--author NAME] [-] < records\n";
+	"       ew-add [-C DIR] [-n | --dry-run] [--author NAME]\n"
+	"              [-f | --format csv|json|acled|kobo|sms]\n"
+	"              [--mapping NAME|FILE] [--replies FILE] [-] < records\n";
 
-enum { O_AUTHOR = 256, O_VERSION };
+enum { O_AUTHOR = 256, O_MAPPING, O_REPLIES, O_VERSION };
 
 static const struct option longopts[] = {
 	{"author", required_argument, NULL, O_AUTHOR},
 	{"dry-run", no_argument, NULL, 'n'},
+	{"format", required_argument, NULL, 'f'},
 	{"help", no_argument, NULL, 'h'},
+	{"mapping", required_argument, NULL, O_MAPPING},
+	{"replies", required_argument, NULL, O_REPLIES},
 	{"version", no_argument, NULL, O_VERSION},
 	{NULL, 0, NULL, 0},
+};
+
+/* How standard input is read: ew's own CSV or NDJSON, or an import. */
+struct source {
+	int import;                /* 0: ew_input's CSV or NDJSON */
+	enum ew_import_kind kind;
+	const char *mapping;       /* kobo */
+	FILE *replies;             /* sms: "LINE<TAB>REPLY" per rejection */
 };
 
 enum { MAX_ERRORS = 100, MAX_TRAILERS = 1000 };
@@ -114,6 +129,63 @@ from_stdin(struct batch *b, const struct ew_check *check,
 		ew_progress_show(progress, 0, "read %zu record%s", b->n, b->n == 1 ? "" : "s");
 	}
 	ew_input_close(in);
+}
+
+/*
+ * The reply to the sender of the message on line, for a problem the
+ * checker found: its message without the "stdin:LINE: " it starts with.
+ */
+static void
+reply_check(FILE *replies, unsigned long line, const char *msg)
+{
+	const char *p = strstr(msg, ": ");
+	fprintf(replies, "%lu\t%s\n", line, p ? p + 2 : msg);
+}
+
+/*
+ * Every record an import makes of stdin, checked as from_stdin does.
+ * For SMS, each rejected message also gets a line in the replies file.
+ */
+static void
+from_import(struct batch *b, const struct ew_check *check,
+	const struct source *src, struct ew_progress *progress,
+	struct ew_strv *errs)
+{
+	char today[11];
+	ew_date_format(ew_day_of(check->now), today);
+	struct ew_import_ctx ctx = {
+		.schema = check->schema, .places = check->places,
+		.tax = check->tax, .mapping = src->mapping, .today = today,
+	};
+	struct ew_record *r;
+	struct ew_err e;
+	int got;
+	struct ew_import *im = ew_import_open(src->kind, stdin, "stdin", &ctx, &e);
+
+	if (!im) {
+		ew_strv_push(errs, ew_xstrdup(e.msg));
+		return;
+	}
+	while (errs->n < MAX_ERRORS && (got = ew_import_next(im, &r, &e)) != 0) {
+		unsigned long line = ew_import_line(im);
+		if (got < 0) {
+			ew_strv_push(errs, ew_xstrdup(e.msg));
+			if (src->replies && ew_import_reply(im))
+				fprintf(src->replies, "%lu\t%s\n", line,
+					ew_import_reply(im));
+			continue;
+		}
+		r->line = line;
+		char *where = ew_xasprintf("stdin:%lu", line);
+		size_t before = errs->n;
+		ew_check_record(check, r, EW_CHECK_DEFAULTS, where, errs);
+		/* one reply a message, with the first problem */
+		if (src->replies && errs->n > before)
+			reply_check(src->replies, line, errs->v[before]);
+		batch_push(b, r, where);
+		ew_progress_show(progress, 0, "read %zu record%s", b->n, b->n == 1 ? "" : "s");
+	}
+	ew_import_close(im);
 }
 
 /* Gives ids to the records without one. */
@@ -250,17 +322,18 @@ out:
 int
 main(int argc, char **argv)
 {
-	const char *author = NULL;
+	const char *author = NULL, *replies = NULL;
 	int dry = 0, c, dash = 0, rc = 2;
+	struct source src = {0};
+	struct ew_progress progress;
 	struct ew_repo repo;
 	struct ew_err e;
 	struct ew_strv errs = {0}, ids = {0};
 	struct batch b = {0};
-	struct ew_progress progress;
 
 	ew_progname = "ew-add";
 	ew_progress_begin(&progress, 0);
-	while ((c = getopt_long(argc, argv, "C:hn", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:f:hn", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			if (ew_chdir(optarg))
@@ -268,7 +341,19 @@ main(int argc, char **argv)
 			break;
 		case 'h': return usage(stdout, 0);
 		case 'n': dry = 1; break;
+		case 'f':
+			if (strcmp(optarg, "csv") == 0 || strcmp(optarg, "json") == 0) {
+				src.import = 0;
+			} else if (ew_import_parse(optarg, &src.kind)) {
+				src.import = 1;
+			} else {
+				ew_warn("unknown format '%s' (expected csv, json, acled, kobo or sms)", optarg);
+				return usage(stderr, 2);
+			}
+			break;
 		case O_AUTHOR: author = optarg; break;
+		case O_MAPPING: src.mapping = optarg; break;
+		case O_REPLIES: replies = optarg; break;
 		case O_VERSION: return ew_print_version();
 		default: return usage(stderr, 2);
 		}
@@ -283,6 +368,18 @@ main(int argc, char **argv)
 		ew_warn("no records given: pass FIELD=VALUE arguments, or records on standard input");
 		return usage(stderr, 2);
 	}
+	if (argc > 0 && src.import) {
+		ew_warn("--format reads records from standard input; it cannot be used with FIELD=VALUE arguments");
+		return usage(stderr, 2);
+	}
+	if (src.mapping && !(src.import && src.kind == EW_IMPORT_KOBO)) {
+		ew_warn("--mapping is for --format kobo");
+		return usage(stderr, 2);
+	}
+	if (replies && !(src.import && src.kind == EW_IMPORT_SMS)) {
+		ew_warn("--replies is for --format sms");
+		return usage(stderr, 2);
+	}
 	if (ew_repo_open(&repo, NULL, EW_OPEN_CATALOGS, &e) < 0)
 		return ew_fail(&e);
 
@@ -291,8 +388,15 @@ main(int argc, char **argv)
 		ew_fail(&e);
 		goto out;
 	}
+	/* before anything is read, so a gateway always finds a fresh file */
+	if (replies && !(src.replies = fopen(replies, "w"))) {
+		ew_warn("cannot write the replies to %s: %s", replies, strerror(errno));
+		goto out;
+	}
 	if (argc > 0)
 		from_arguments(&b, &check, argv, argc, &errs);
+	else if (src.import)
+		from_import(&b, &check, &src, &progress, &errs);
 	else
 		from_stdin(&b, &check, &progress, &errs);
 	if (errs.n == 0 && b.n == 0) {
@@ -324,6 +428,10 @@ fail:
 	rc = 2;
 out:
 	ew_progress_end(&progress);
+	if (src.replies && fclose(src.replies) != 0 && rc != 2) {
+		ew_warn("cannot write the replies to %s: %s", replies, strerror(errno));
+		rc = 2;
+	}
 	ew_strv_free(&errs);
 	ew_strv_free(&ids);
 	batch_free(&b);

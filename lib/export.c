@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "date.h"
@@ -27,6 +28,11 @@ enum { ACLED_NCOLS = sizeof acled_names / sizeof acled_names[0] };
 /* The event type whose events ACLED marks as civilian targeting. */
 #define ACLED_CIVILIANS "Violence against civilians"
 #define ACLED_CIVILIAN_TARGETING "Civilian targeting"
+/*
+ * The tag that names the category of a row whose ACLED types several
+ * categories have (import.h reads it back).
+ */
+#define ACLED_CATEGORY_TAG "ew-category="
 
 /* The hashtags of the built-in columns, in schema order. */
 static const char *const hxl_tags[EW_NBUILTIN] = {
@@ -126,10 +132,52 @@ ew_hxl_hashtag(const struct ew_schema *s, size_t col, struct ew_buf *out)
 	}
 }
 
-/* ACLED's row of r into vals[ACLED_NCOLS]; year and ts hold what is made. */
+/*
+ * 1 when another category of the taxonomy has c's ACLED event type and
+ * sub-event type (ignoring case, as the import compares them): a row of
+ * c could not be told from one of it.
+ */
+static int
+acled_shared(const struct ew_taxonomy *t, const struct ew_category *c)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (&t->v[i] != c &&
+		    strcasecmp(t->v[i].event_type, c->event_type) == 0 &&
+		    strcasecmp(t->v[i].sub_event_type, c->sub_event_type) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * ACLED's tags for r: the record's tags, and for a category whose ACLED
+ * types another category shares, the tag ACLED_CATEGORY_TAG CODE after
+ * them (parted by ACLED's "; "), so that an import gets the category
+ * back. Points into r, or into buf.
+ */
+static const char *
+acled_tags(const struct ew_export *x, const struct ew_record *r,
+	const struct ew_category *c, struct ew_buf *buf)
+{
+	const char *tags = r->v[EW_C_TAGS];
+
+	if (!acled_shared(x->tax, c))
+		return tags;
+	ew_buf_adds(buf, tags);
+	if (*tags)
+		ew_buf_adds(buf, "; ");
+	ew_buf_adds(buf, ACLED_CATEGORY_TAG);
+	ew_buf_adds(buf, c->code);
+	return buf->s;
+}
+
+/*
+ * ACLED's row of r into vals[ACLED_NCOLS]; year, ts and tags hold what is
+ * made.
+ */
 static int
 acled_row(const struct ew_export *x, const struct ew_record *r,
-	const char **vals, char year[5], char ts[24], struct ew_err *e)
+	const char **vals, char year[5], char ts[24], struct ew_buf *tags,
+	struct ew_err *e)
 {
 	const char *const *v = (const char *const *)r->v;
 	const struct ew_category *c = x->tax ?
@@ -157,7 +205,7 @@ acled_row(const struct ew_export *x, const struct ew_record *r,
 		v[EW_C_REGION], v[EW_C_CERCLE], v[EW_C_COMMUNE],
 		v[EW_C_LOCATION], v[EW_C_LATITUDE], v[EW_C_LONGITUDE],
 		v[EW_C_GEO_PRECISION], v[EW_C_SOURCE], "",
-		v[EW_C_DESCRIPTION], v[EW_C_KILLED], v[EW_C_TAGS], ts,
+		v[EW_C_DESCRIPTION], v[EW_C_KILLED], acled_tags(x, r, c, tags), ts,
 	};
 	memcpy(vals, row, sizeof row);
 	return 0;
@@ -277,12 +325,14 @@ ew_export_record(struct ew_export *x, const struct ew_record *r,
 	struct ew_err *e)
 {
 	char year[5], ts[24];
+	struct ew_buf tags = {0};
 
 	switch (x->kind) {
 	case EW_EXPORT_ACLED:
-		if (acled_row(x, r, x->vals, year, ts, e) < 0)
+		if (acled_row(x, r, x->vals, year, ts, &tags, e) < 0)
 			return -1;
 		ew_out_row(&x->out, x->vals);
+		ew_buf_free(&tags);
 		break;
 	case EW_EXPORT_HXL:
 		for (size_t i = 0; i < x->ncols; i++)

@@ -213,7 +213,8 @@ CERCLES=(Barouéli Bla Macina Niono San Ségou Tominian)
 		assert_equal "$REPLY_SORTED" "$(help_options "ew-$p")"
 	done
 	# the sets of some, as the usage lines show them
-	assert_completions 'ew add -' -C -n --author --dry-run --help --version
+	assert_completions 'ew add -' -C -f -n --author --dry-run --format --help --mapping --replies --version
+	assert_completions 'ew add --format ' csv json acled kobo sms
 	assert_completions 'ew update --' --author --dry-run --settle --help --version
 	assert_completions 'ew log --' --anchor --author --format --help --include-confidential \
 		--json --reverse --since --until --version

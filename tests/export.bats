@@ -122,10 +122,18 @@ same = {"event_id_cnty": "id", "event_date": "event_date", "time_precision": "da
         "actor1": "actor1", "actor2": "actor2", "admin1": "region", "admin2": "cercle",
         "admin3": "commune", "location": "location", "latitude": "latitude",
         "longitude": "longitude", "geo_precision": "geo_precision", "source": "source",
-        "notes": "description", "fatalities": "killed", "tags": "tags"}
+        "notes": "description", "fatalities": "killed"}
+# the types a category shares with another one
+types = lambda t: (t["acled_event_type"].lower(), t["acled_sub_event_type"].lower())
+shared = {c for c, t in tax.items() if sum(types(u) == types(t) for u in tax.values()) > 1}
 for e, a in zip(ew, acled):
     for k, v in same.items():
         assert a[k] == e[v], (k, a[k], e[v])
+    # a category whose types are shared is named in tags, after the tags
+    tags = e["tags"]
+    if e["category"] in shared:
+        tags = (tags + "; " if tags else "") + "ew-category=" + e["category"]
+    assert a["tags"] == tags, (a["tags"], tags)
     t = tax[e["category"]]
     assert (a["disorder_type"], a["event_type"], a["sub_event_type"]) == (t["acled_disorder_type"], t["acled_event_type"], t["acled_sub_event_type"])
     assert a["year"] == e["event_date"][:4]
@@ -140,7 +148,7 @@ print("ok")
 
 @test "acled: --spreadsheet quotes formula cells and keeps numbers; --fields is refused" {
 	run_split -0 ew list --format acled --spreadsheet $X4
-	assert_line -n 1 "$X4,2026-10-15,2026,3,Strategic developments,Strategic developments,Other,'=cmd|calc,,,,,,,,466,Western Africa,Mali,Ségou,San,Somo,,13.3,-4.9,3,,,,0,,$EW_TEST_NOW_EPOCH"
+	assert_line -n 1 "$X4,2026-10-15,2026,3,Strategic developments,Strategic developments,Other,'=cmd|calc,,,,,,,,466,Western Africa,Mali,Ségou,San,Somo,,13.3,-4.9,3,,,,0,ew-category=threat,$EW_TEST_NOW_EPOCH"
 	run_split -0 ew list --format acled $X4
 	assert_line -n 1 --partial ",=cmd|calc,"
 	run_split -2 ew list --format acled --fields id,killed

@@ -182,6 +182,8 @@ main(void)
 	test_run();
 	test_where();
 	test_store();
+	test_sms();
+	test_import();
 	printf("1..%d\n", count);
 	if (failed)
 		printf("# %d of %d checks failed\n", failed, count);

@@ -61,5 +61,7 @@ void test_merge(void);
 void test_run(void);
 void test_where(void);
 void test_store(void);
+void test_sms(void);
+void test_import(void);
 
 #endif
