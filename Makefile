@@ -19,23 +19,23 @@ BUILD    = build/obj
 BIN      = bin
 
 PROGS    = ew ew-init ew-add ew-update ew-list ew-alert ew-merge ew-sync \
-           ew-clone ew-log ew-verify
+           ew-clone ew-log ew-verify ew-report
 LIBSRC   = lib/util.c lib/err.c lib/csv.c lib/date.c lib/ulid.c \
            lib/places.c lib/taxonomy.c lib/record.c lib/input.c \
            lib/check.c lib/output.c lib/jqf.c lib/repo.c lib/store.c \
            lib/cli.c lib/filter.c lib/where.c lib/rules.c lib/alert.c \
            lib/notify.c lib/merge.c lib/sync.c lib/remote.c \
            lib/run.c lib/sign.c lib/history.c lib/export.c \
-           lib/import.c lib/sms.c
+           lib/import.c lib/sms.c lib/report.c lib/svg.c
 UNITSRC  = tests/unit/unit.c tests/unit/test-util.c tests/unit/test-csv.c \
            tests/unit/test-date.c tests/unit/test-record.c \
            tests/unit/test-alert.c tests/unit/test-merge.c \
            tests/unit/test-run.c tests/unit/test-where.c \
            tests/unit/test-store.c tests/unit/test-sms.c \
-           tests/unit/test-import.c
+           tests/unit/test-import.c tests/unit/test-svg.c
 MAN1     = man/ew-init.1 man/ew-add.1 man/ew-update.1 man/ew-list.1 \
            man/ew-alert.1 man/ew-merge.1 man/ew-sync.1 man/ew-clone.1 \
-           man/ew-log.1 man/ew-verify.1
+           man/ew-log.1 man/ew-verify.1 man/ew-report.1
 MAN5     = man/ew-data.5 man/ew-rules.5
 MAN7     = man/ew.7 man/ew-audit.7 man/ew-sms.7
 SHARE    = share/ew/ew.conf share/ew/places.csv share/ew/categories.csv \
@@ -48,7 +48,7 @@ DEMO     = share/ew/demo/reports.csv share/ew/demo/tour.sh
 DEBS     = gcc make pkg-config libc6-dev libcsv-dev libjq-dev libgit2-dev \
            git jq python3 bats bats-assert bats-support man-db time \
            curl msmtp openssh-client openssh-server openssl strace gpg \
-           clang libclang-rt-14-dev valgrind parallel
+           clang libclang-rt-14-dev valgrind parallel chromium
 
 # Debian packages only `make bench` needs: the peers bench/peers.sh
 # compares ew with (jq, git and time are in DEBS already).

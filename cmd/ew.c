@@ -21,6 +21,7 @@ static const char usage_text[] =
 	"   update   change fields of existing reports\n"
 	"   list     select and print reports\n"
 	"   alert    evaluate the alert rules, notify, acknowledge\n"
+	"   report   a situation report of a week or period, as HTML or Markdown\n"
 	"   sync     exchange reports with hubs: fetch, merge by id, push\n"
 	"   clone    set up an office from a hub\n"
 	"   merge    merge record files by id (git's merge driver)\n"

@@ -1,6 +1,7 @@
 /* taxonomy.c - see taxonomy.h */
 #include "taxonomy.h"
 
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -90,4 +91,48 @@ ew_taxonomy_suggest(const struct ew_taxonomy *t, const char *code)
 	for (size_t i = 0; i < t->n; i++)
 		ew_near_consider(&near, t->v[i].code);
 	return ew_near_done(&near);
+}
+
+/* 1 for a locale name that means no language in particular: C, POSIX. */
+static int
+neutral_locale(const char *l)
+{
+	return strcmp(l, "POSIX") == 0 ||
+		(l[0] == 'C' && (l[1] == '\0' || l[1] == '.'));
+}
+
+/*
+ * The name that says the language of messages: $LANGUAGE, which GNU
+ * gettext lets override the locale; else LC_MESSAGES as set, when the
+ * program set a locale that exists; else the variables setlocale would
+ * have read, for a locale that is named but not installed.
+ */
+static const char *
+messages_language(void)
+{
+	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+	const char *l = getenv("LANGUAGE");
+
+	if (l && *l)
+		return l;
+	l = setlocale(LC_MESSAGES, NULL);
+	if (l && *l && !neutral_locale(l))
+		return l;
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+		if ((l = getenv(vars[i])) && *l)
+			return l;
+	return "";
+}
+
+const char *
+ew_category_label(const struct ew_category *c)
+{
+	const char *l = messages_language();
+	int fr = strncmp(l, "fr", 2) == 0 && (l[2] == '\0' || l[2] == '_' ||
+		l[2] == '.' || l[2] == ':' || l[2] == '@');
+	const char *label = fr ? c->label_fr : c->label_en;
+
+	if (!label || !*label)
+		label = fr && c->label_en && *c->label_en ? c->label_en : c->code;
+	return label;
 }

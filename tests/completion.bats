@@ -181,7 +181,7 @@ CERCLES=(Barouéli Bla Macina Niono San Ségou Tominian)
 
 @test "completion: after ew, the commands of 'ew --help', help and the ew-NAME programs on PATH" {
 	cd "$REPO"
-	assert_completions 'ew ' add alert clone help init list log merge sync update verify
+	assert_completions 'ew ' add alert clone help init list log merge report sync update verify
 	assert_completions 'ew l' list log
 	assert_completions 'ew he' help
 	assert_completions 'ew x'

@@ -184,6 +184,7 @@ main(void)
 	test_store();
 	test_sms();
 	test_import();
+	test_svg();
 	printf("1..%d\n", count);
 	if (failed)
 		printf("# %d of %d checks failed\n", failed, count);

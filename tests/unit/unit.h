@@ -63,5 +63,6 @@ void test_where(void);
 void test_store(void);
 void test_sms(void);
 void test_import(void);
+void test_svg(void);
 
 #endif
