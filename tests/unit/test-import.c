@@ -34,26 +34,8 @@ struct fx {
 static int
 fx_load(struct fx *f)
 {
-	const char *dir = getenv("EW_SHAREDIR");
-	struct ew_err e = {{0}};
-	int ok = 1;
-
 	memset(f, 0, sizeof *f);
-	if (!dir || !*dir)
-		dir = "share/ew";
-	char *pp = ew_xasprintf("%s/places.csv", dir);
-	char *cp = ew_xasprintf("%s/categories.csv", dir);
-	ew_schema_init(&f->s, NULL, &e);
-	if (!UNIT_LONG(ew_places_load(&f->places, pp, &e), 0, "import: load %s", pp)) {
-		unit_diag("error: %s", e.msg);
-		ok = 0;
-	}
-	if (!UNIT_LONG(ew_taxonomy_load(&f->tax, cp, &e), 0, "import: load %s", cp)) {
-		unit_diag("error: %s", e.msg);
-		ok = 0;
-	}
-	free(pp);
-	free(cp);
+	int ok = unit_catalogs_load(&f->s, &f->places, &f->tax, "import");
 	f->check = (struct ew_check){&f->s, &f->places, &f->tax, NOW};
 	f->ctx = (struct ew_import_ctx){&f->s, &f->places, &f->tax, NULL,
 		"2026-11-28"};
@@ -63,9 +45,7 @@ fx_load(struct fx *f)
 static void
 fx_free(struct fx *f)
 {
-	ew_places_free(&f->places);
-	ew_taxonomy_free(&f->tax);
-	ew_schema_free(&f->s);
+	unit_catalogs_free(&f->s, &f->places, &f->tax);
 }
 
 /*

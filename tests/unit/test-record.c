@@ -371,25 +371,8 @@ struct fixture {
 static int
 fixture_load(struct fixture *f)
 {
-	const char *dir = getenv("EW_SHAREDIR");
-	struct ew_err e = {{0}};
-	int ok;
-
 	memset(f, 0, sizeof *f);
-	if (!dir || !*dir)
-		dir = "share/ew";
-	char *pp = ew_xasprintf("%s/places.csv", dir);
-	char *cp = ew_xasprintf("%s/categories.csv", dir);
-	ew_schema_init(&f->s, NULL, &e);
-	ok = UNIT_LONG(ew_places_load(&f->places, pp, &e), 0, "load %s", pp);
-	if (!ok)
-		unit_diag("error: %s", e.msg);
-	if (!UNIT_LONG(ew_taxonomy_load(&f->tax, cp, &e), 0, "load %s", cp)) {
-		unit_diag("error: %s", e.msg);
-		ok = 0;
-	}
-	free(pp);
-	free(cp);
+	int ok = unit_catalogs_load(&f->s, &f->places, &f->tax, "check");
 	f->c.schema = &f->s;
 	f->c.places = &f->places;
 	f->c.tax = &f->tax;
@@ -400,9 +383,7 @@ fixture_load(struct fixture *f)
 static void
 fixture_free(struct fixture *f)
 {
-	ew_places_free(&f->places);
-	ew_taxonomy_free(&f->tax);
-	ew_schema_free(&f->s);
+	unit_catalogs_free(&f->s, &f->places, &f->tax);
 }
 
 /* Checks a record made of kv with defaults; the problems, one a line. */

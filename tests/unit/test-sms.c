@@ -27,26 +27,8 @@ struct fixture {
 static int
 fixture_load(struct fixture *f)
 {
-	const char *dir = getenv("EW_SHAREDIR");
-	struct ew_err e = {{0}};
-	int ok = 1;
-
 	memset(f, 0, sizeof *f);
-	if (!dir || !*dir)
-		dir = "share/ew";
-	char *pp = ew_xasprintf("%s/places.csv", dir);
-	char *cp = ew_xasprintf("%s/categories.csv", dir);
-	ew_schema_init(&f->s, NULL, &e);
-	if (!UNIT_LONG(ew_places_load(&f->places, pp, &e), 0, "sms: load %s", pp)) {
-		unit_diag("error: %s (set EW_SHAREDIR)", e.msg);
-		ok = 0;
-	}
-	if (!UNIT_LONG(ew_taxonomy_load(&f->tax, cp, &e), 0, "sms: load %s", cp)) {
-		unit_diag("error: %s (set EW_SHAREDIR)", e.msg);
-		ok = 0;
-	}
-	free(pp);
-	free(cp);
+	int ok = unit_catalogs_load(&f->s, &f->places, &f->tax, "sms");
 	f->ctx.schema = &f->s;
 	f->ctx.places = &f->places;
 	f->ctx.tax = &f->tax;
@@ -57,9 +39,7 @@ fixture_load(struct fixture *f)
 static void
 fixture_free(struct fixture *f)
 {
-	ew_places_free(&f->places);
-	ew_taxonomy_free(&f->tax);
-	ew_schema_free(&f->s);
+	unit_catalogs_free(&f->s, &f->places, &f->tax);
 }
 
 /* A reply fit to go back by SMS: not empty, one line, at most 160 bytes. */

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "places.h"
 #include "record.h"
+#include "taxonomy.h"
 #include "util.h"
 
 static int count, failed;
@@ -166,6 +168,41 @@ unit_diag(const char *fmt, ...)
 	fputs("# ", stdout);
 	put_escaped(msg, strlen(msg), 0);
 	putchar('\n');
+}
+
+int
+unit_catalogs_load(struct ew_schema *s, struct ew_places *p,
+	struct ew_taxonomy *t, const char *what)
+{
+	const char *dir = getenv("EW_SHAREDIR");
+	struct ew_err e = {{0}};
+	int ok = 1;
+
+	if (!dir || !*dir)
+		dir = "share/ew";
+	char *pp = ew_xasprintf("%s/places.csv", dir);
+	char *cp = ew_xasprintf("%s/categories.csv", dir);
+	ew_schema_init(s, NULL, &e);
+	if (!UNIT_LONG(ew_places_load(p, pp, &e), 0, "%s: load %s", what, pp)) {
+		unit_diag("error: %s (set EW_SHAREDIR)", e.msg);
+		ok = 0;
+	}
+	if (!UNIT_LONG(ew_taxonomy_load(t, cp, &e), 0, "%s: load %s", what, cp)) {
+		unit_diag("error: %s (set EW_SHAREDIR)", e.msg);
+		ok = 0;
+	}
+	free(pp);
+	free(cp);
+	return ok;
+}
+
+void
+unit_catalogs_free(struct ew_schema *s, struct ew_places *p,
+	struct ew_taxonomy *t)
+{
+	ew_places_free(p);
+	ew_taxonomy_free(t);
+	ew_schema_free(s);
 }
 
 int

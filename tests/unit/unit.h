@@ -39,6 +39,18 @@ void unit_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct ew_record;
 struct ew_schema;
+struct ew_places;
+struct ew_taxonomy;
+
+/*
+ * Loads the built-in schema into s, and the gazetteer and taxonomy of
+ * $EW_SHAREDIR (else share/ew) into p and t, as checks named by what.
+ * Returns 1 when both loaded; free with unit_catalogs_free.
+ */
+int unit_catalogs_load(struct ew_schema *s, struct ew_places *p,
+	struct ew_taxonomy *t, const char *what);
+void unit_catalogs_free(struct ew_schema *s, struct ew_places *p,
+	struct ew_taxonomy *t);
 /*
  * A record of schema s with the values "FIELD=VALUE" of kv (a
  * NULL-terminated list); an unknown field aborts (a mistake in a test).
