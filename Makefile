@@ -26,7 +26,7 @@ LIBSRC   = lib/util.c lib/err.c lib/csv.c lib/date.c lib/ulid.c \
            lib/cli.c lib/filter.c lib/where.c lib/rules.c lib/alert.c \
            lib/notify.c lib/merge.c lib/sync.c lib/remote.c \
            lib/run.c lib/sign.c lib/history.c lib/export.c \
-           lib/import.c lib/sms.c lib/report.c lib/svg.c
+           lib/import.c lib/sms.c lib/report.c lib/svg.c lib/i18n.c
 UNITSRC  = tests/unit/unit.c tests/unit/test-util.c tests/unit/test-csv.c \
            tests/unit/test-date.c tests/unit/test-record.c \
            tests/unit/test-alert.c tests/unit/test-merge.c \
@@ -48,7 +48,23 @@ DEMO     = share/ew/demo/reports.csv share/ew/demo/tour.sh
 DEBS     = gcc make pkg-config libc6-dev libcsv-dev libjq-dev libgit2-dev \
            git jq python3 bats bats-assert bats-support man-db time \
            curl msmtp openssh-client openssh-server openssl strace gpg \
-           clang libclang-rt-14-dev valgrind parallel chromium
+           clang libclang-rt-14-dev valgrind parallel chromium \
+           gettext locales
+
+# The languages of po/ (besides English, the messages' own) and the
+# keywords that mark a message: _() and N_() (i18n.h), and the format of
+# ew_errf, ew_warn and the checker's problem(), which translate it.
+LOCALES  = fr
+MO       = $(LOCALES:%=share/locale/%/LC_MESSAGES/ew.mo)
+POT      = po/ew.pot
+TEST_LOCALES = fr_FR.UTF-8
+# where the programs look for the catalogues: beside SHAREDIR (i18n.c)
+LOCALEDIR = $(patsubst %/,%,$(dir $(SHAREDIR)))/locale
+XGETTEXT_FLAGS = --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: \
+           --keyword=_ --keyword=N_ --keyword=ew_errf:2 --keyword=ew_warn:1 \
+           --keyword=problem:2 --flag=ew_errf:2:c-format \
+           --flag=ew_warn:1:c-format --flag=problem:2:c-format \
+           --package-name=ew --package-version=$(VERSION) --sort-by-file
 
 # Debian packages only `make bench` needs: the peers bench/peers.sh
 # compares ew with (jq, git and time are in DEBS already).
@@ -85,7 +101,22 @@ LIBOBJ   = $(LIBSRC:lib/%.c=$(BUILD)/lib/%.o)
 UNITOBJ  = $(UNITSRC:tests/unit/%.c=$(BUILD)/unit/%.o)
 FUZZOBJ  = $(FUZZERS:%=$(BUILD)/fuzz/%.o) $(BUILD)/fuzz/replay.o
 
-all: $(PROGS:%=$(BIN)/%)
+all: $(PROGS:%=$(BIN)/%) $(MO)
+
+# The message catalogues (i18n.h): po/LANG.po compiled where the
+# programs look for them, share/locale beside share/ew.
+share/locale/%/LC_MESSAGES/ew.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@.tmp $<
+	mv -f $@.tmp $@
+
+# po/ew.pot, the messages to translate, from the sources; `make po`
+# brings each po/LANG.po up to date with it (new messages untranslated).
+pot:
+	xgettext $(XGETTEXT_FLAGS) -o $(POT) $(sort $(wildcard cmd/*.c lib/*.c))
+
+po: pot
+	for l in $(LOCALES); do msgmerge -q --update --backup=none po/$$l.po $(POT); done
 
 $(BUILD)/config.h: FORCE
 	@mkdir -p $(BUILD)
@@ -213,9 +244,21 @@ install_debs = missing=; for p in $(1); do \
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
 
+# $(call make_locales,NAMES): a recipe line that compiles the locales
+# NAMES (fr_FR.UTF-8) that the system lacks, with localedef (as root, or
+# with sudo): the tests run ew in French.
+make_locales = for l in $(1); do \
+		have=$$(echo "$$l" | sed 's/UTF-8$$/utf8/'); \
+		locale -a 2>/dev/null | grep -qx "$$have" && continue; \
+		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		echo "making the locale $$l"; \
+		$$sudo localedef -i "$${l%%.*}" -f UTF-8 "$$l" || exit 1; \
+	done
+
 # Installs the Debian packages that are missing (as root, or with sudo).
 deps:
 	@$(call install_debs,$(DEBS))
+	@$(call make_locales,$(TEST_LOCALES))
 
 # Generates repositories of 1k to 1M records in bench/out/ and
 # times ew add, ew list and ew alert on them, first against their peers
@@ -242,6 +285,11 @@ install: all
 	cp $(DEMO) $(DESTDIR)$(SHAREDIR)/demo/
 	cp $(NOTIFIERS) $(DESTDIR)$(SHAREDIR)/notifiers/
 	cp $(MAPPINGS) $(DESTDIR)$(SHAREDIR)/mappings/
+	for l in $(LOCALES); do \
+		mkdir -p $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+		cp share/locale/$$l/LC_MESSAGES/ew.mo \
+			$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/ew.mo || exit 1; \
+	done
 	cp share/bash-completion/completions/ew \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ew
 
@@ -251,14 +299,15 @@ uninstall:
 	for m in $(MAN5); do rm -f $(DESTDIR)$(MANDIR)/man5/$${m#man/}; done
 	for m in $(MAN7); do rm -f $(DESTDIR)$(MANDIR)/man7/$${m#man/}; done
 	rm -rf $(DESTDIR)$(SHAREDIR)
+	for l in $(LOCALES); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/ew.mo; done
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ew
 
 clean:
-	rm -rf build bin demo bench/out
+	rm -rf build bin demo bench/out share/locale
 
 FORCE:
 
-.PHONY: all check check-slow fuzz check-valgrind demo deps bench install uninstall clean FORCE
+.PHONY: pot po all check check-slow fuzz check-valgrind demo deps bench install uninstall clean FORCE
 
 -include $(LIBOBJ:.o=.d) $(UNITOBJ:.o=.d) $(PROGS:%=$(BUILD)/cmd/%.d) \
 	$(FUZZOBJ:.o=.d)

@@ -8,17 +8,18 @@
 
 #include "cli.h"
 #include "date.h"
+#include "i18n.h"
 #include "import.h"
 #include "input.h"
 #include "output.h"
 #include "store.h"
 #include "ulid.h"
 
-static const char usage_text[] =
+static const char usage_text[] = N_(
 	"usage: ew-add [-C DIR] [-n | --dry-run] [--author NAME] FIELD=VALUE...\n"
 	"       ew-add [-C DIR] [-n | --dry-run] [--author NAME]\n"
 	"              [-f | --format csv|json|acled|kobo|sms]\n"
-	"              [--mapping NAME|FILE] [--replies FILE] [-] < records\n";
+	"              [--mapping NAME|FILE] [--replies FILE] [-] < records\n");
 
 enum { O_AUTHOR = 256, O_MAPPING, O_REPLIES, O_VERSION };
 
@@ -52,7 +53,7 @@ struct batch {
 static int
 usage(FILE *fp, int status)
 {
-	fputs(usage_text, fp);
+	fputs(_(usage_text), fp);
 	return status;
 }
 
@@ -90,12 +91,12 @@ from_arguments(struct batch *b, const struct ew_check *check, char **args,
 	for (int i = 0; i < n; i++) {
 		char *copy, *field, *value;
 		if (ew_assignment(args[i], &copy, &field, &value) < 0) {
-			ew_strv_push(errs, ew_xasprintf("arguments: '%s' is not FIELD=VALUE", args[i]));
+			ew_strv_push(errs, ew_xasprintf(_("arguments: '%s' is not FIELD=VALUE"), args[i]));
 			continue;
 		}
 		int c = ew_schema_col(s, field);
 		if (c < 0)
-			ew_strv_push(errs, ew_xasprintf("arguments: " EW_UNKNOWN_COLUMN, field));
+			ew_strv_push(errs, ew_xasprintf(_("arguments: unknown column '%s' (declare it in ew.conf as [record] extra-columns, or remove it)"), field));
 		else
 			ew_record_set(r, (size_t)c, value);
 		free(copy);
@@ -126,7 +127,8 @@ from_stdin(struct batch *b, const struct ew_check *check,
 		char *where = ew_xasprintf("stdin:%lu", r->line);
 		ew_check_record(check, r, EW_CHECK_DEFAULTS, where, errs);
 		batch_push(b, r, where);
-		ew_progress_show(progress, 0, "read %zu record%s", b->n, b->n == 1 ? "" : "s");
+		ew_progress_show(progress, 0, ngettext("read %zu record",
+			"read %zu records", b->n), b->n);
 	}
 	ew_input_close(in);
 }
@@ -183,7 +185,8 @@ from_import(struct batch *b, const struct ew_check *check,
 		if (src->replies && errs->n > before)
 			reply_check(src->replies, line, errs->v[before]);
 		batch_push(b, r, where);
-		ew_progress_show(progress, 0, "read %zu record%s", b->n, b->n == 1 ? "" : "s");
+		ew_progress_show(progress, 0, ngettext("read %zu record",
+			"read %zu records", b->n), b->n);
 	}
 	ew_import_close(im);
 }
@@ -231,7 +234,7 @@ check_given_ids(struct batch *b, struct ew_store *st, int given,
 	qsort(sorted, b->n, sizeof *sorted, cmp_id);
 	for (size_t i = 1; i < b->n; i++)
 		if (strcmp(sorted[i]->v[EW_C_ID], sorted[i - 1]->v[EW_C_ID]) == 0)
-			ew_strv_push(errs, ew_xasprintf("stdin:%lu: id '%s' appears twice in the input",
+			ew_strv_push(errs, ew_xasprintf(_("stdin:%lu: id '%s' appears twice in the input"),
 				sorted[i]->line, sorted[i]->v[EW_C_ID]));
 	free(sorted);
 	if (ew_store_load_all(st, &e) < 0) {
@@ -251,7 +254,7 @@ check_given_ids(struct batch *b, struct ew_store *st, int given,
 	for (size_t i = 0; i < b->n && errs->n < MAX_ERRORS; i++) {
 		const char *id = b->v[i]->v[EW_C_ID];
 		if (n && bsearch(&id, have, n, sizeof *have, ew_str_cmp))
-			ew_strv_push(errs, ew_xasprintf("%s: id '%s' already exists",
+			ew_strv_push(errs, ew_xasprintf(_("%s: id '%s' already exists"),
 				b->where[i], id));
 	}
 	free(have);
@@ -332,6 +335,7 @@ main(int argc, char **argv)
 	struct batch b = {0};
 
 	ew_progname = "ew-add";
+	ew_i18n_init();
 	ew_progress_begin(&progress, 0);
 	while ((c = getopt_long(argc, argv, "C:f:hn", longopts, NULL)) != -1) {
 		switch (c) {
@@ -412,7 +416,8 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < b.n; i++)
 		ew_strv_push(&ids, ew_xstrdup(b.v[i]->v[EW_C_ID]));
 	if (!dry && b.n > 1)
-		ew_progress_show(&progress, 1, "writing %zu records", b.n);
+		ew_progress_show(&progress, 1, ngettext("writing %zu record",
+			"writing %zu records", b.n), b.n);
 	if ((!dry || given) && add(&b, &repo, given, dry, author, &errs) < 0)
 		goto fail;
 	ew_progress_end(&progress);

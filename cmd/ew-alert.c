@@ -1,6 +1,7 @@
 /* ew-alert - evaluate the rules, raise and resolve alerts once, notify. */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,12 +10,13 @@
 #include "alert.h"
 #include "cli.h"
 #include "date.h"
+#include "i18n.h"
 #include "input.h"
 #include "notify.h"
 #include "output.h"
 #include "rules.h"
 
-static const char usage_text[] =
+static const char usage_text[] = N_(
 	"usage: ew-alert [-C DIR] [--now TIME] [--dry-run] [--rules FILE] [--author WHO]\n"
 	"                [--format csv|tsv|json|table] [--json] [-]\n"
 	"       ew-alert [-C DIR] --dry-run --at REV|DATE [--now TIME] [--rules FILE]\n"
@@ -24,7 +26,7 @@ static const char usage_text[] =
 	"       ew-alert [-C DIR] [--now TIME] resolve ID [--note TEXT] [--author WHO]\n"
 	"       ew-alert [-C DIR] [--now TIME] silence RULE[:GROUP] --for DURATION\n"
 	"                --reason TEXT [--author WHO]\n"
-	"       ew-alert [-C DIR] list [--open] [--format csv|tsv|json|table] [--json]\n";
+	"       ew-alert [-C DIR] list [--open] [--format csv|tsv|json|table] [--json]\n");
 
 enum { O_NOW = 256, O_DRY, O_RULES, O_AUTHOR, O_FORMAT, O_JSON, O_NAGIOS,
 	O_NOTE, O_FOR, O_REASON, O_OPEN, O_AT, O_VERSION };
@@ -59,7 +61,7 @@ static const char alerts_path[] = "alerts.csv";
 static int
 usage(FILE *fp, int status)
 {
-	fputs(usage_text, fp);
+	fputs(_(usage_text), fp);
 	return status;
 }
 
@@ -473,8 +475,11 @@ record_done(struct ew_repo *repo, struct done *d, const char *who,
 	commit_log(repo, &log, msg.s, author, &e);
 out:
 	if (*e.msg) {
-		ew_warn("%s; %zu delivered notification%s not recorded", e.msg,
-			d->alert.n, d->alert.n == 1 ? "" : "s");
+		char *m = ew_xasprintf(ngettext("%s; %zu delivered notification not recorded",
+			"%s; %zu delivered notifications not recorded", d->alert.n),
+			e.msg, d->alert.n);
+		ew_warn("%s", m);
+		free(m);
 		rc = 2;
 	}
 	ew_repo_unlock(repo);
@@ -637,7 +642,7 @@ evaluate(const struct opts *o)
 		who = ew_xstrdup(getenv("EW_AUTHOR") ? getenv("EW_AUTHOR") : "");
 	/* one run at a time evaluates and notifies */
 	if (!o->dry && ew_repo_flock(&repo, "ew-alert.lock",
-			"another ew alert is running", &alert_lock, &e) < 0)
+			_("another ew alert is running"), &alert_lock, &e) < 0)
 		goto out;
 	L.today = ew_day_of(now);
 	L.from_day = ew_day_of(now - (time_t)rs.max_window);
@@ -833,8 +838,10 @@ silence(const struct opts *o)
 	if (group)
 		*group++ = '\0';
 	if (!o->dur || ew_duration_parse(o->dur, &secs) < 0 || secs <= 0) {
-		ew_warn("%s", o->dur ? "invalid --for (expected a duration such as 30m, 24h, 3d, 2w)"
-			: "silence needs --for DURATION (e.g. --for 3d)");
+		if (o->dur)
+			ew_warn("invalid --for (expected a duration such as 30m, 24h, 3d, 2w)");
+		else
+			ew_warn("silence needs --for DURATION (e.g. --for 3d)");
 		free(rule);
 		return 2;
 	}
@@ -900,9 +907,12 @@ out:
 enum { L_ALERT, L_RULE, L_GROUP, L_LEVEL, L_STATE, L_RAISED, L_TIME,
 	L_COUNT, L_RECORDS, L_WHO, L_NOTE, L_PENDING, L_NCOLS };
 
-static const char *const list_names[L_NCOLS] = {"alert", "rule", "group",
-	"level", "state", "raised", "time", "count", "records", "who", "note",
-	"pending"};
+static const char *const list_names[L_NCOLS] = {
+	/* TRANSLATORS: the columns of ew alert list, shown translated only
+	   as the short column headers of a table: keep them short */
+	N_("alert"), N_("rule"), N_("group"), N_("level"), N_("state"),
+	N_("raised"), N_("time"), N_("count"), N_("records"), N_("who"),
+	N_("note"), N_("pending")};
 static const int list_numeric[L_NCOLS] = {[L_COUNT] = 1};
 static const size_t list_table[] = {L_ALERT, L_RULE, L_GROUP, L_LEVEL,
 	L_STATE, L_RAISED, L_COUNT, L_WHO, L_NOTE, L_PENDING};
@@ -980,7 +990,8 @@ check_options(const struct opts *o)
 		const char *name;
 	} rules[] = {
 		{o->dry != 0, eval, "--dry-run"},
-		{o->at != NULL, eval && !o->from_stdin, o->from_stdin ? "--at with -" : "--at"},
+		/* TRANSLATORS: the options --at and - given together */
+		{o->at != NULL, eval && !o->from_stdin, o->from_stdin ? _("--at with -") : "--at"},
 		{o->rules != NULL, eval, "--rules"},
 		{o->nagios != 0, eval, "--nagios"},
 		{o->from_stdin != 0, eval, "-"},
@@ -994,8 +1005,10 @@ check_options(const struct opts *o)
 	};
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
 		if (rules[i].given && !rules[i].allowed) {
-			ew_warn("%s cannot be used %s%s", rules[i].name,
-				o->cmd ? "with " : "when evaluating", o->cmd ? o->cmd : "");
+			if (o->cmd)
+				ew_warn("%s cannot be used with %s", rules[i].name, o->cmd);
+			else
+				ew_warn("%s cannot be used when evaluating", rules[i].name);
 			return -1;
 		}
 	if (o->at && !o->dry && !o->nagios) {
@@ -1017,10 +1030,14 @@ main(int argc, char **argv)
 	int c, rc;
 
 	ew_progname = "ew-alert";
+	ew_i18n_init();
 	/* a Nagios check exits 3 on any error, a usage error too */
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strcmp(argv[i], "--nagios") == 0)
 			o.nagios = 1;
+	/* what a monitoring system reads is in English, whatever the locale */
+	if (o.nagios)
+		setlocale(LC_MESSAGES, "C");
 	while ((c = getopt_long(argc, argv, "C:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
@@ -1065,7 +1082,10 @@ main(int argc, char **argv)
 		o.cmd = args.v[0];
 		want = 2;
 		if (args.n < 2) {
-			ew_warn("%s needs %s", o.cmd, strcmp(o.cmd, "silence") == 0 ? "a RULE or RULE:GROUP" : "an alert ID");
+			if (strcmp(o.cmd, "silence") == 0)
+				ew_warn("%s needs a RULE or RULE:GROUP", o.cmd);
+			else
+				ew_warn("%s needs an alert ID", o.cmd);
 			goto usage;
 		}
 		o.arg = args.v[1];

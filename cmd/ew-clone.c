@@ -8,11 +8,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "remote.h"
 
-static const char usage_text[] =
+static const char usage_text[] = N_(
 	"usage: ew-clone [-q | --quiet] [-b | --branch BRANCH] [--host-key KEY]\n"
-	"                [--origin NAME] URL [DIR]\n";
+	"                [--origin NAME] URL [DIR]\n");
 
 enum { O_HOSTKEY = 256, O_ORIGIN, O_VERSION };
 
@@ -29,7 +30,7 @@ static const struct option longopts[] = {
 static int
 usage(FILE *fp, int status)
 {
-	fputs(usage_text, fp);
+	fputs(_(usage_text), fp);
 	return status;
 }
 
@@ -51,7 +52,7 @@ configure(const char *dir, const char *origin, const char *pin,
 		if (git_repository_config(&cfg, repo.git) < 0 ||
 		    git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) < 0 ||
 		    git_config_set_string(local, key, pin) < 0)
-			rc = ew_git_err(e, "cannot record the host key in .git/config");
+			rc = ew_git_err(e, _("cannot record the host key in .git/config"));
 		git_config_free(local);
 		git_config_free(cfg);
 		free(key);
@@ -110,6 +111,7 @@ main(int argc, char **argv)
 	struct ew_transport t;
 
 	ew_progname = "ew-clone";
+	ew_i18n_init();
 	while ((c = getopt_long(argc, argv, "b:hq", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': branch = optarg; break;
@@ -174,7 +176,7 @@ main(int argc, char **argv)
 		} else {
 			made = 0;
 			if (!quiet)
-				printf("Cloned %s into %s; 'ew sync' exchanges records with it\n", url, dir);
+				printf(_("Cloned %s into %s; 'ew sync' exchanges records with it\n"), url, dir);
 			status = ew_finish_stdout();
 		}
 		free(conf);

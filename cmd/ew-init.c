@@ -6,9 +6,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 
-static const char usage_text[] =
-	"usage: ew-init [-q] [--author NAME] [--sign KEY] [DIR]\n";
+static const char usage_text[] = N_(
+	"usage: ew-init [-q] [--author NAME] [--sign KEY] [DIR]\n");
 
 enum { O_AUTHOR = 256, O_SIGN, O_VERSION };
 
@@ -24,7 +25,7 @@ static const struct option longopts[] = {
 static int
 usage(FILE *fp, int status)
 {
-	fputs(usage_text, fp);
+	fputs(_(usage_text), fp);
 	return status;
 }
 
@@ -36,6 +37,7 @@ main(int argc, char **argv)
 	struct ew_err e;
 
 	ew_progname = "ew-init";
+	ew_i18n_init();
 	while ((c = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h': return usage(stdout, 0);
@@ -54,7 +56,7 @@ main(int argc, char **argv)
 		return ew_fail(&e);
 	if (!quiet) {
 		char *abs = realpath(dir, NULL);
-		printf("Initialised ew repository in %s\n", abs ? abs : dir);
+		printf(_("Initialised ew repository in %s\n"), abs ? abs : dir);
 		free(abs);
 	}
 	return ew_finish_stdout();

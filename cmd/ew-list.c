@@ -9,11 +9,12 @@
 #include "export.h"
 #include "filter.h"
 #include "history.h"
+#include "i18n.h"
 #include "input.h"
 #include "output.h"
 #include "sync.h"
 
-static const char usage_text[] =
+static const char usage_text[] = N_(
 	"usage: ew-list [-C DIR] [--at REV|DATE] [--since DATE] [--until DATE]\n"
 	"               [--cercle NAME] [--commune NAME] [--category CODE]\n"
 	"               [--min-severity N] [--status STATUS] [--sensitivity LEVEL]\n"
@@ -22,7 +23,7 @@ static const char usage_text[] =
 	"               [--spreadsheet]\n"
 	"               [--fields A,B,...] [--count | --group-by FIELD] [ID...] [-]\n"
 	"       ew-list [-C DIR] --conflicts [--include-confidential]\n"
-	"               [--format csv|tsv|json|table] [--spreadsheet] [ID...]\n";
+	"               [--format csv|tsv|json|table] [--spreadsheet] [ID...]\n");
 
 enum { O_SINCE = 256, O_UNTIL, O_CERCLE, O_COMMUNE, O_CATEGORY, O_MINSEV,
 	O_STATUS, O_SENS, O_WHERE, O_FORMAT, O_JSON, O_FIELDS, O_COUNT,
@@ -92,7 +93,7 @@ struct run {
 static int
 usage(FILE *fp, int status)
 {
-	fputs(usage_text, fp);
+	fputs(_(usage_text), fp);
 	return status;
 }
 
@@ -145,8 +146,11 @@ wanted_id(const struct ew_strv *prefixes, const char *id)
 static int
 list_conflicts(const struct opts *o)
 {
-	static const char *const names[] = {"merged_at", "merge", "id", "field",
-		"kept", "lost", "kept_updated_at", "lost_updated_at"};
+	static const char *const names[] = {
+		/* TRANSLATORS: the columns of ew list --conflicts, shown
+		   translated only as the short column headers of a table */
+		N_("merged_at"), N_("merge"), N_("id"), N_("field"), N_("kept"),
+		N_("lost"), N_("kept_updated_at"), N_("lost_updated_at")};
 	enum { NCOLS = sizeof names / sizeof names[0] };
 	struct ew_repo repo;
 	struct ew_conflicts cs;
@@ -370,7 +374,9 @@ begin_output(struct run *run, enum ew_format fmt)
 		static int numeric[2] = {0, 1};
 		run->names = ew_xcalloc(2, sizeof *run->names);
 		run->names[0] = s->cols[run->group_col].name;
-		run->names[1] = "count";
+		/* TRANSLATORS: the column of ew list --group-by that counts
+		   the reports of each group, a short table header */
+		run->names[1] = N_("count");
 		numeric[0] = s->cols[run->group_col].numeric;
 		ew_out_begin_with(&run->out, fmt, run->out_opts, stdout,
 			run->names, numeric, 2);
@@ -536,6 +542,7 @@ main(int argc, char **argv)
 	int c, rc;
 
 	ew_progname = "ew-list";
+	ew_i18n_init();
 	while ((c = getopt_long(argc, argv, "C:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':

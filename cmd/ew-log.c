@@ -8,13 +8,14 @@
 #include "cli.h"
 #include "date.h"
 #include "history.h"
+#include "i18n.h"
 #include "output.h"
 
-static const char usage_text[] =
+static const char usage_text[] = N_(
 	"usage: ew-log [-C DIR] [--since DATE] [--until DATE] [--author TEXT]\n"
 	"              [--format csv|tsv|json|table] [--json] [--reverse]\n"
 	"              [--include-confidential] [ID...]\n"
-	"       ew-log [-C DIR] --anchor\n";
+	"       ew-log [-C DIR] --anchor\n");
 
 enum { O_SINCE = 256, O_UNTIL, O_AUTHOR, O_FORMAT, O_JSON, O_REVERSE,
 	O_ANCHOR, O_INCCONF, O_VERSION };
@@ -46,7 +47,7 @@ struct opts {
 static int
 usage(FILE *fp, int status)
 {
-	fputs(usage_text, fp);
+	fputs(_(usage_text), fp);
 	return status;
 }
 
@@ -79,7 +80,7 @@ anchor(void)
 		return ew_fail(&e);
 	if (git_reference_name_to_id(&head, repo.git, "HEAD") < 0 ||
 	    git_commit_lookup(&c, repo.git, &head) < 0) {
-		ew_git_err(&e, "cannot read HEAD");
+		ew_git_err(&e, _("cannot read HEAD"));
 		ew_repo_close(&repo);
 		return ew_fail(&e);
 	}
@@ -121,10 +122,14 @@ log_repo(struct ew_repo *repo, const struct opts *o, struct ew_err *e)
 {
 	static const char *const names[] = {"time", "commit", "author", "email",
 		"action", "records", "ids", "subject"};
-	static const char *const tnames[] = {"time", "commit", "author",
-		"action", "records", "subject"};
+	/* TRANSLATORS: the column headers of ew log --format table: the
+	   commit's time, its id, its author, ew's action (add, update ...),
+	   the number of records it changed, its subject line */
+	static const char *const tnames[] = {N_("time"), N_("commit"), N_("author"),
+		N_("action"), N_("records"), N_("subject")};
 	static const int numeric[] = {0, 0, 0, 0, 0, 1, 0, 0};
 	static const int tnumeric[] = {0, 0, 0, 0, 1, 0};
+	const char *theads[6];
 	int table = o->fmt == EW_FMT_TABLE;
 	struct ew_out out;
 	git_revwalk *walk = NULL;
@@ -134,7 +139,10 @@ log_repo(struct ew_repo *repo, const struct opts *o, struct ew_err *e)
 
 	if (ew_repo_walk(repo, o->reverse, &walk, e) < 0)
 		return -1;
-	ew_out_begin(&out, o->fmt, stdout, table ? tnames : names,
+	/* a table is for a person: its headers in their language */
+	for (size_t i = 0; i < 6; i++)
+		theads[i] = _(tnames[i]);
+	ew_out_begin(&out, o->fmt, stdout, table ? theads : names,
 		table ? tnumeric : numeric, table ? 6 : 8);
 	while ((got = git_revwalk_next(&id, walk)) == 0) {
 		git_commit *c = NULL;
@@ -142,7 +150,7 @@ log_repo(struct ew_repo *repo, const struct opts *o, struct ew_err *e)
 		struct ew_strv ids = {0};
 		size_t count = 0;
 		if (git_commit_lookup(&c, repo->git, &id) < 0) {
-			ew_git_err(e, "cannot read a commit");
+			ew_git_err(e, _("cannot read a commit"));
 			goto out;
 		}
 		ew_hcommit_read(c, &h);
@@ -181,7 +189,7 @@ log_repo(struct ew_repo *repo, const struct opts *o, struct ew_err *e)
 		git_commit_free(c);
 	}
 	if (got != GIT_ITEROVER) {
-		ew_git_err(e, "cannot walk the history");
+		ew_git_err(e, _("cannot walk the history"));
 		goto out;
 	}
 	rc = shown > 0;
@@ -197,8 +205,12 @@ log_records(struct ew_repo *repo, const struct opts *o, struct ew_err *e)
 {
 	static const char *const names[] = {"id", "time", "commit", "author",
 		"email", "action", "field", "old", "new"};
-	static const char *const tnames[] = {"id", "time", "commit", "author",
-		"action", "field", "old", "new"};
+	/* TRANSLATORS: the column headers of ew log ID --format table: the
+	   record's id, the commit's time, id, author and ew's action, then
+	   the field that changed, its old value and its new one */
+	static const char *const tnames[] = {N_("id"), N_("time"), N_("commit"),
+		N_("author"), N_("action"), N_("field"), N_("old"), N_("new")};
+	const char *theads[8];
 	int table = o->fmt == EW_FMT_TABLE;
 	struct ew_out out;
 	unsigned long shown = 0;
@@ -212,7 +224,9 @@ log_records(struct ew_repo *repo, const struct opts *o, struct ew_err *e)
 			free(hs);
 			return -1;
 		}
-	ew_out_begin(&out, o->fmt, stdout, table ? tnames : names, NULL,
+	for (size_t i = 0; i < 8; i++)
+		theads[i] = _(tnames[i]);
+	ew_out_begin(&out, o->fmt, stdout, table ? theads : names, NULL,
 		table ? 8 : 9);
 	for (size_t k = 0; k < o->nids; k++) {
 		struct ew_hist h = hs[k];
@@ -294,6 +308,7 @@ main(int argc, char **argv)
 	int c;
 
 	ew_progname = "ew-log";
+	ew_i18n_init();
 	while ((c = getopt_long(argc, argv, "C:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':

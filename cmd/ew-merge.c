@@ -7,11 +7,12 @@
 
 #include "cli.h"
 #include "csv.h"
+#include "i18n.h"
 #include "merge.h"
 
-static const char usage_text[] =
+static const char usage_text[] = N_(
 	"usage: ew-merge [-C DIR] [-p | --stdout] [-q | --quiet] [--driver]\n"
-	"                BASE OURS THEIRS [PATH]\n";
+	"                BASE OURS THEIRS [PATH]\n");
 
 enum { O_DRIVER = 256, O_VERSION };
 
@@ -27,7 +28,7 @@ static const struct option longopts[] = {
 static int
 usage(FILE *fp, int status)
 {
-	fputs(usage_text, fp);
+	fputs(_(usage_text), fp);
 	return status;
 }
 
@@ -88,6 +89,7 @@ main(int argc, char **argv)
 	int have_repo = 0, have_own = 0;
 
 	ew_progname = "ew-merge";
+	ew_i18n_init();
 	memset(sets, 0, sizeof sets);
 	memset(&m, 0, sizeof m);
 	while ((c = getopt_long(argc, argv, "C:hpq", longopts, NULL)) != -1) {

@@ -1,17 +1,19 @@
 /* ew-report - a situation report of a period, as HTML or Markdown. */
 #include <getopt.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "date.h"
+#include "i18n.h"
 #include "report.h"
 
-static const char usage_text[] =
+static const char usage_text[] = N_(
+	/* TRANSLATORS: only "usage:" is translated; the rest is typed
+	   as it is */
 	"usage: ew-report [-C DIR] [--since WHEN] [--until WHEN]\n"
-	"                 [--format html|markdown] [-o FILE] [--include-confidential]\n";
+	"                 [--format html|markdown] [-o FILE] [--include-confidential]\n");
 
 enum { O_SINCE = 256, O_UNTIL, O_FORMAT, O_INCCONF, O_VERSION };
 
@@ -34,7 +36,7 @@ struct opts {
 static int
 usage(FILE *fp, int status)
 {
-	fputs(usage_text, fp);
+	fputs(_(usage_text), fp);
 	return status;
 }
 
@@ -113,10 +115,7 @@ main(int argc, char **argv)
 	int c;
 
 	ew_progname = "ew-report";
-	/* category labels follow the language of messages; numbers in the
-	   SVG must keep the C locale's decimal point */
-	setlocale(LC_ALL, "");
-	setlocale(LC_NUMERIC, "C");
+	ew_i18n_init();
 	while ((c = getopt_long(argc, argv, "C:ho:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':

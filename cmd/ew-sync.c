@@ -10,14 +10,15 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "output.h"
 #include "remote.h"
 #include "sync.h"
 
-static const char usage_text[] =
+static const char usage_text[] = N_(
 	"usage: ew-sync [-C DIR] [-q | --quiet] [--ids] [--no-fetch] [--no-push]\n"
 	"               [--retries N] [--author NAME] [REMOTE...]\n"
-	"       ew-sync [-C DIR] [-q | --quiet] [--author NAME] --init-remote PATH [NAME]\n";
+	"       ew-sync [-C DIR] [-q | --quiet] [--author NAME] --init-remote PATH [NAME]\n");
 
 enum { O_AUTHOR = 256, O_IDS, O_NOFETCH, O_NOPUSH, O_RETRIES, O_INIT,
 	O_VERSION };
@@ -51,7 +52,7 @@ struct tally {
 static int
 usage(FILE *fp, int status)
 {
-	fputs(usage_text, fp);
+	fputs(_(usage_text), fp);
 	return status;
 }
 
@@ -63,7 +64,7 @@ branch_name(struct ew_repo *r, char **out, struct ew_err *e)
 	int rc = 0;
 
 	if (git_reference_lookup(&head, r->git, "HEAD") < 0)
-		return ew_git_err(e, "cannot read HEAD");
+		return ew_git_err(e, _("cannot read HEAD"));
 	const char *t = git_reference_type(head) == GIT_REFERENCE_SYMBOLIC
 		? git_reference_symbolic_target(head) : NULL;
 	if (!t || strncmp(t, "refs/heads/", 11) != 0)
@@ -140,7 +141,7 @@ tracking(struct ew_repo *r, const char *remote, const char *branch, int *have,
 	free(ref);
 	*have = rc == 0;
 	if (rc < 0 && rc != GIT_ENOTFOUND)
-		return ew_git_err(e, "cannot read the remote-tracking branch");
+		return ew_git_err(e, _("cannot read the remote-tracking branch"));
 	return 0;
 }
 
@@ -255,7 +256,7 @@ integrate(const struct opts *o, struct ew_repo *r, const char *remote,
 	if (ew_repo_lock(r, e) < 0)
 		return -1;
 	if (git_reference_name_to_id(&ours, r->git, "HEAD") < 0) {
-		ew_git_err(e, "cannot read HEAD");
+		ew_git_err(e, _("cannot read HEAD"));
 		goto out;
 	}
 	*head = ours;
@@ -369,8 +370,12 @@ push(const struct opts *o, const struct ew_transport *t, struct ew_repo *r,
 		else {
 			struct ew_buf clean = {0};
 			ew_neutralise(&clean, why, strlen(why), 0);
-			ew_errf(e, "push to %s: the remote refused the update of %s: %s%s", url, dst,
-				clean.s ? clean.s : "", strstr(why, "hook") ? " (a hook on the hub rejected it; ask its administrator)" : "");
+			if (strstr(why, "hook"))
+				ew_errf(e, "push to %s: the remote refused the update of %s: %s (a hook on the hub rejected it; ask its administrator)",
+					url, dst, clean.s ? clean.s : "");
+			else
+				ew_errf(e, "push to %s: the remote refused the update of %s: %s",
+					url, dst, clean.s ? clean.s : "");
 			ew_buf_free(&clean);
 		}
 	} else if (err.s && (strstr(err.s, "cannot lock ref") || strstr(err.s, "failed to update ref"))) {
@@ -423,7 +428,7 @@ sync_remote(const struct opts *o, struct ew_repo *r, const char *remote,
 	for (long attempt = 0;; attempt++) {
 		int absent = 0;
 		if (!o->nofetch)
-			ew_progress_show(o->progress, 1, "%s: fetching", remote);
+			ew_progress_show(o->progress, 1, _("%s: fetching"), remote);
 		if (!o->nofetch && fetch(o, &t, r, remote, url, branch, &absent, e) < 0)
 			break;
 		if (tracking(r, remote, branch, &have, &theirs, e) < 0)
@@ -433,14 +438,14 @@ sync_remote(const struct opts *o, struct ew_repo *r, const char *remote,
 			ew_errf(e, "%s: there is no remote-tracking branch %s/%s to sync with yet; sync without --no-fetch", remote, remote, branch);
 			break;
 		}
-		ew_progress_show(o->progress, 1, "%s: merging", remote);
+		ew_progress_show(o->progress, 1, _("%s: merging"), remote);
 		if (integrate(o, r, remote, branch, have, &theirs, &head, tl, e) < 0)
 			break;
 		if (o->nopush || (have && git_oid_equal(&head, &theirs))) {
 			rc = 0;
 			break;
 		}
-		ew_progress_show(o->progress, 1, "%s: pushing", remote);
+		ew_progress_show(o->progress, 1, _("%s: pushing"), remote);
 		int p = push(o, &t, r, remote, url, branch, &head, e);
 		if (p == PUSHED) {
 			rc = 0;
@@ -512,11 +517,11 @@ init_remote(struct ew_repo *r, const char *path, const char *name,
 		GIT_REPOSITORY_INIT_NO_REINIT;
 	io.initial_head = head;
 	if (git_repository_init_ext(&hub, path, &io) < 0) {
-		rc = ew_git_err(e, "cannot create the hub");
+		rc = ew_git_err(e, _("cannot create the hub"));
 	} else {
 		char *abs = realpath(path, NULL);
 		if (git_remote_create(&rem, r->git, name, abs ? abs : path) < 0)
-			rc = ew_git_err(e, "cannot add the remote");
+			rc = ew_git_err(e, _("cannot add the remote"));
 		git_remote_free(rem);
 		free(abs);
 	}
@@ -553,6 +558,7 @@ main(int argc, char **argv)
 	int c, status = 0;
 
 	ew_progname = "ew-sync";
+	ew_i18n_init();
 	while ((c = getopt_long(argc, argv, "C:hq", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
@@ -604,7 +610,7 @@ main(int argc, char **argv)
 	} else {
 		git_strarray names = {0};
 		if (git_remote_list(&names, repo.git) < 0) {
-			ew_git_err(&e, "cannot list the remotes");
+			ew_git_err(&e, _("cannot list the remotes"));
 			goto fail;
 		}
 		for (size_t i = 0; i < names.count; i++) {
@@ -623,7 +629,7 @@ main(int argc, char **argv)
 	}
 	/* one sync at a time: a cron run that overlaps the previous one waits */
 	int syncfd = -1;
-	if (ew_repo_flock(&repo, "ew-sync.lock", "another ew sync is running in this repository", &syncfd, &e) < 0)
+	if (ew_repo_flock(&repo, "ew-sync.lock", _("another ew sync is running in this repository"), &syncfd, &e) < 0)
 		goto fail;
 	FILE *report = o.ids ? stderr : stdout;
 	for (size_t i = 0; i < remotes.n; i++) {
@@ -638,13 +644,18 @@ main(int argc, char **argv)
 			/* a remote's name may hold bidirectional controls */
 			struct ew_buf name = {0};
 			ew_neutralise(&name, remotes.v[i], strlen(remotes.v[i]), 0);
-			fprintf(report, "%s: received %zu record%s, sent %zu", name.s,
-				n, n == 1 ? "" : "s", tl.sent);
+			char *line = ew_xasprintf(ngettext("%s: received %zu record, sent %zu",
+				"%s: received %zu records, sent %zu", n), name.s, n, tl.sent);
 			ew_buf_free(&name);
 			if (tl.conflicts)
-				fprintf(report, "; %zu field%s changed on both sides kept the later update ('ew list --conflicts' shows them)",
-					tl.conflicts, tl.conflicts == 1 ? "" : "s");
-			fputc('\n', report);
+				/* TRANSLATORS: %s is the line before, "origin:
+				   received 3 records, sent 1" */
+				fprintf(report, ngettext("%s; %zu field changed on both sides kept the later update ('ew list --conflicts' shows them)\n",
+					"%s; %zu fields changed on both sides kept the later update ('ew list --conflicts' shows them)\n",
+					tl.conflicts), line, tl.conflicts);
+			else
+				fprintf(report, "%s\n", line);
+			free(line);
 		}
 		for (size_t k = 0; k < tl.received.n; k++)
 			ew_strv_push(&all_ids, tl.received.v[k]);

@@ -8,14 +8,15 @@
 #include "cli.h"
 #include "csv.h"
 #include "date.h"
+#include "i18n.h"
 #include "store.h"
 #include "sync.h"
 #include "ulid.h"
 
-static const char usage_text[] =
+static const char usage_text[] = N_(
 	"usage: ew-update [-C DIR] [-n | --dry-run] [--author NAME] ID... FIELD=VALUE...\n"
 	"       ew-update [-C DIR] [-n | --dry-run] [--author NAME] FIELD=VALUE... < ids\n"
-	"       ew-update [-C DIR] [-n | --dry-run] [--author NAME] --settle ID... [FIELD=VALUE...]\n";
+	"       ew-update [-C DIR] [-n | --dry-run] [--author NAME] --settle ID... [FIELD=VALUE...]\n");
 
 enum { O_AUTHOR = 256, O_SETTLE, O_VERSION };
 
@@ -54,7 +55,7 @@ struct job {
 static int
 usage(FILE *fp, int status)
 {
-	fputs(usage_text, fp);
+	fputs(_(usage_text), fp);
 	return status;
 }
 
@@ -77,9 +78,9 @@ parse_args(struct job *j, const struct ew_schema *s, char **argv, int argc)
 		for (k = 0; fixed[k] && strcmp(fixed[k], field) != 0; k++)
 			;
 		if (c < 0)
-			ew_strv_push(&j->errs, ew_xasprintf("arguments: " EW_UNKNOWN_COLUMN, field));
+			ew_strv_push(&j->errs, ew_xasprintf(_("arguments: unknown column '%s' (declare it in ew.conf as [record] extra-columns, or remove it)"), field));
 		else if (fixed[k])
-			ew_strv_push(&j->errs, ew_xasprintf("arguments: field '%s' cannot be changed", field));
+			ew_strv_push(&j->errs, ew_xasprintf(_("arguments: field '%s' cannot be changed"), field));
 		else {
 			j->sets = ew_xrealloc(j->sets, (j->nsets + 1) * sizeof *j->sets);
 			j->sets[j->nsets].col = (size_t)c;
@@ -89,7 +90,7 @@ parse_args(struct job *j, const struct ew_schema *s, char **argv, int argc)
 		free(copy);
 	}
 	if (j->nsets == 0 && j->errs.n == 0 && !j->settle)
-		ew_strv_push(&j->errs, ew_xstrdup("arguments: no FIELD=VALUE to set"));
+		ew_strv_push(&j->errs, ew_xstrdup(_("arguments: no FIELD=VALUE to set")));
 	return j->errs.n ? -1 : 0;
 }
 
@@ -111,12 +112,12 @@ read_ids(struct job *j)
 	while ((n = ew_getline_max(&line, &cap, stdin, LINE_MAX_BYTES)) != 0) {
 		lineno++;
 		if (n < 0) {
-			ew_strv_push(&j->errs, ew_xasprintf("stdin:%lu: expected one record id per line, found a line of more than %d bytes",
+			ew_strv_push(&j->errs, ew_xasprintf(_("stdin:%lu: expected one record id per line, found a line of more than %d bytes"),
 				lineno, LINE_MAX_BYTES));
 			break;
 		}
 		if (memchr(line, '\0', (size_t)n)) {
-			ew_strv_push(&j->errs, ew_xasprintf("stdin:%lu: NUL byte in input", lineno));
+			ew_strv_push(&j->errs, ew_xasprintf(_("stdin:%lu: NUL byte in input"), lineno));
 			break;
 		}
 		char *p = line, *end = line + n;
@@ -134,7 +135,7 @@ read_ids(struct job *j)
 			if (k > QUOTE) /* cut at a character boundary */
 				for (k = QUOTE; k > 0 && ((unsigned char)p[k] & 0xc0) == 0x80; k--)
 					;
-			ew_strv_push(&j->errs, ew_xasprintf("stdin:%lu: invalid id '%.*s%s' (expected one record id per line; ids are ULIDs: digits and letters, 26 at most)",
+			ew_strv_push(&j->errs, ew_xasprintf(_("stdin:%lu: invalid id '%.*s%s' (expected one record id per line; ids are ULIDs: digits and letters, 26 at most)"),
 				lineno, (int)k, p, p + k < end ? "..." : ""));
 			break;
 		}
@@ -154,16 +155,16 @@ resolve(struct job *j)
 		struct ew_record *r;
 		struct ew_shard *sh;
 		if (!ew_ulid_prefix_valid(p)) {
-			ew_strv_push(&j->errs, ew_xasprintf("invalid id '%s' (ids are ULIDs: digits and letters, 26 at most)", p));
+			ew_strv_push(&j->errs, ew_xasprintf(_("invalid id '%s' (ids are ULIDs: digits and letters, 26 at most)"), p));
 			continue;
 		}
 		size_t n = ew_store_find(&j->st, p, &r, &sh, 1);
 		if (n == 0) {
-			ew_strv_push(&j->errs, ew_xasprintf("no record matches '%s'", p));
+			ew_strv_push(&j->errs, ew_xasprintf(_("no record matches '%s'"), p));
 			continue;
 		}
 		if (n > 1) {
-			ew_strv_push(&j->errs, ew_xasprintf("'%s' is ambiguous (matches %zu records)", p, n));
+			ew_strv_push(&j->errs, ew_xasprintf(_("'%s' is ambiguous (matches %zu records)"), p, n));
 			continue;
 		}
 		size_t k;
@@ -280,7 +281,7 @@ find_conflicts(struct job *j)
 		for (i = 0; i < cs.n && strcmp(cs.v[i].c.id, id) != 0; i++)
 			;
 		if (i == cs.n)
-			ew_strv_push(&j->errs, ew_xasprintf("record %s has no open conflicts ('ew list --conflicts' lists them)", id));
+			ew_strv_push(&j->errs, ew_xasprintf(_("record %s has no open conflicts ('ew list --conflicts' lists them)"), id));
 		else
 			ew_strv_push(&j->settled, ew_xstrdup(id));
 	}
@@ -353,6 +354,7 @@ main(int argc, char **argv)
 	struct ew_err e;
 
 	ew_progname = "ew-update";
+	ew_i18n_init();
 	while ((c = getopt_long(argc, argv, "C:hn", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
@@ -373,7 +375,7 @@ main(int argc, char **argv)
 	if (parse_args(&j, &j.repo.schema, argv + optind, argc - optind) < 0)
 		goto fail;
 	if (j.prefixes.n == 0 && !j.dash && isatty(0)) {
-		ew_strv_push(&j.errs, ew_xstrdup("no record ids given (as arguments, or one per line on standard input)"));
+		ew_strv_push(&j.errs, ew_xstrdup(_("no record ids given (as arguments, or one per line on standard input)")));
 		goto fail;
 	}
 	if (j.prefixes.n == 0 || j.dash)
@@ -381,7 +383,7 @@ main(int argc, char **argv)
 	if (j.errs.n)
 		goto fail;
 	if (j.prefixes.n == 0) {
-		ew_strv_push(&j.errs, ew_xstrdup("no record ids given (as arguments or one per line on standard input)"));
+		ew_strv_push(&j.errs, ew_xstrdup(_("no record ids given (as arguments or one per line on standard input)")));
 		goto fail;
 	}
 	if (update(&j, author, dry) < 0)

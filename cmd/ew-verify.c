@@ -1,6 +1,8 @@
 /* ew-verify - check a repository's files, history and signatures. */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,16 +14,17 @@
 #include "csv.h"
 #include "date.h"
 #include "history.h"
+#include "i18n.h"
 #include "input.h"
 #include "output.h"
 #include "rules.h"
 #include "sign.h"
 #include "sync.h"
 
-static const char usage_text[] =
+static const char usage_text[] = N_(
 	"usage: ew-verify [-C DIR] [--quick] [--allow-hand-edits]\n"
 	"                 [--signatures[=REV]] [--allowed-signers FILE]\n"
-	"                 [--since-anchor FILE] [--format text|json] [--json]\n";
+	"                 [--since-anchor FILE] [--format text|json] [--json]\n");
 
 enum { O_QUICK = 256, O_HAND, O_SIGS, O_ALLOWED, O_ANCHOR, O_FORMAT, O_JSON,
 	O_VERSION };
@@ -62,12 +65,12 @@ struct verify {
 static int
 usage(FILE *fp, int status)
 {
-	fputs(usage_text, fp);
+	fputs(_(usage_text), fp);
 	return status;
 }
 
 static void
-problem(struct verify *vf, const char *check, char *where, char *what)
+add_problem(struct verify *vf, const char *check, char *where, char *what)
 {
 	vf->v = ew_xrealloc(vf->v, (vf->n + 1) * sizeof *vf->v);
 	vf->v[vf->n++] = (struct problem){check, where, what, 0};
@@ -94,9 +97,9 @@ problem_msg(struct verify *vf, const char *check, const char *fallback,
 {
 	const char *sep = strstr(msg, ": ");
 	if (sep && !memchr(msg, ' ', (size_t)(sep - msg)))
-		problem(vf, check, ew_xstrndup(msg, (size_t)(sep - msg)), ew_xstrdup(sep + 2));
+		add_problem(vf, check, ew_xstrndup(msg, (size_t)(sep - msg)), ew_xstrdup(sep + 2));
 	else
-		problem(vf, check, ew_xstrdup(fallback), ew_xstrdup(msg));
+		add_problem(vf, check, ew_xstrdup(fallback), ew_xstrdup(msg));
 }
 
 /* An id, where it is, for the uniqueness check. */
@@ -165,7 +168,7 @@ parse_rows(struct verify *vf, const char *path, const char *buf, size_t len,
 			size_t pl = strlen(path);
 			const char *what = strncmp(pe.msg, path, pl) == 0 && pe.msg[pl] == ':'
 				? strstr(pe.msg + pl + 1, ": ") : NULL;
-			problem(vf, "files", ew_xstrdup(where), ew_xstrdup(what ? what + 2 : pe.msg));
+			add_problem(vf, "files", ew_xstrdup(where), ew_xstrdup(what ? what + 2 : pe.msg));
 		}
 		free(where);
 		line += lines;
@@ -192,7 +195,7 @@ check_shards(struct verify *vf, struct ew_strv *ids, struct ew_err *e)
 		return -1;
 	struct ew_err re = {{0}};
 	if (ew_repo_head_shards(r, &shards, &re) < 0)
-		problem(vf, "files", ew_xstrdup("reports"), ew_xasprintf("cannot be read: %s", re.msg));
+		add_problem(vf, "files", ew_xstrdup("reports"), ew_xasprintf(_("cannot be read: %s"), re.msg));
 	ran(vf, "files");
 	ran(vf, "shards");
 	ran(vf, "ids");
@@ -202,7 +205,7 @@ check_shards(struct verify *vf, struct ew_strv *ids, struct ew_err *e)
 		size_t len = 0;
 		if (ew_repo_read_head(r, path, &buf, &len, &re) < 0) {
 			/* a damaged object: the objects check says which */
-			problem(vf, "files", ew_xstrdup(path), ew_xasprintf("cannot be read: %s", re.msg));
+			add_problem(vf, "files", ew_xstrdup(path), ew_xasprintf(_("cannot be read: %s"), re.msg));
 			continue;
 		}
 		struct ew_input *in = ew_input_open_mem(buf, len, path, &r->schema);
@@ -236,8 +239,8 @@ check_shards(struct verify *vf, struct ew_strv *ids, struct ew_err *e)
 			ew_strv_free(&errs);
 			char *home = ew_shard_path(recs[k]->v[EW_C_EVENT_DATE]);
 			if (!errs.n && home && strcmp(home, path) != 0) {
-				problem(vf, "shards", ew_xstrdup(where), ew_xasprintf(
-					"record %s has event_date %s, so it belongs in %s",
+				add_problem(vf, "shards", ew_xstrdup(where), ew_xasprintf(
+					_("record %s has event_date %s, so it belongs in %s"),
 					recs[k]->v[EW_C_ID], ew_confidential_value(
 						ew_record_confidential(recs[k]), EW_C_EVENT_DATE,
 						recs[k]->v[EW_C_EVENT_DATE]), home));
@@ -245,8 +248,8 @@ check_shards(struct verify *vf, struct ew_strv *ids, struct ew_err *e)
 			}
 			free(home);
 			if (k && sorted && ew_record_cmp(recs[k - 1], recs[k]) > 0) {
-				problem(vf, "shards", ew_xstrdup(where), ew_xasprintf(
-					"not sorted: record %s comes after %s (shards are sorted by event_date, then id)",
+				add_problem(vf, "shards", ew_xstrdup(where), ew_xasprintf(
+					_("not sorted: record %s comes after %s (shards are sorted by event_date, then id)"),
 					recs[k]->v[EW_C_ID], recs[k - 1]->v[EW_C_ID]));
 				sorted = 0;
 			}
@@ -266,8 +269,8 @@ check_shards(struct verify *vf, struct ew_strv *ids, struct ew_err *e)
 			for (size_t k = 0; k < n; k++)
 				ew_record_csv(recs[k], NULL, 0, &want);
 			if (want.len != len || memcmp(want.s, buf, len) != 0)
-				problem(vf, "shards", ew_xstrdup(path), ew_xstrdup(
-					"not in the form ew writes (quoting, line endings or a trailing line differ)"));
+				add_problem(vf, "shards", ew_xstrdup(path), ew_xstrdup(
+					_("not in the form ew writes (quoting, line endings or a trailing line differ)")));
 		}
 		ew_buf_free(&want);
 		for (size_t k = 0; k < n; k++)
@@ -279,8 +282,8 @@ check_shards(struct verify *vf, struct ew_strv *ids, struct ew_err *e)
 		qsort(pos, npos, sizeof *pos, by_idpos);
 	for (size_t k = 0; k < npos; k++) {
 		if (k && strcmp(pos[k].id, pos[k - 1].id) == 0)
-			problem(vf, "ids", ew_xasprintf("%s:%lu", pos[k].path, pos[k].line),
-				ew_xasprintf("id %s appears again (also at %s:%lu)", pos[k].id,
+			add_problem(vf, "ids", ew_xasprintf("%s:%lu", pos[k].path, pos[k].line),
+				ew_xasprintf(_("id %s appears again (also at %s:%lu)"), pos[k].id,
 					pos[k - 1].path, pos[k - 1].line));
 		else
 			ew_strv_push(ids, ew_xstrdup(pos[k].id));
@@ -311,7 +314,7 @@ check_alerts(struct verify *vf, const struct ew_strv *ids)
 	for (size_t i = 0; i < problems.n; i++)
 		problem_msg(vf, "files", "rules.conf", problems.v[i]);
 	if (ew_repo_read_head(r, "alerts.csv", &buf, &len, &pe) < 0) {
-		problem(vf, "files", ew_xstrdup("alerts.csv"), ew_xasprintf("cannot be read: %s", pe.msg));
+		add_problem(vf, "files", ew_xstrdup("alerts.csv"), ew_xasprintf(_("cannot be read: %s"), pe.msg));
 		rc = 0;
 		goto out;
 	}
@@ -327,8 +330,8 @@ check_alerts(struct verify *vf, const struct ew_strv *ids)
 			size_t k = strcspn(p, ";");
 			char *id = ew_xstrndup(p, k);
 			if (!bsearch(&id, ids->v, ids->n, sizeof *ids->v, ew_str_cmp))
-				problem(vf, "alerts", ew_xasprintf("alerts.csv: row %zu", i + 1),
-					ew_xasprintf("alert %s names record %s, which the repository does not have",
+				add_problem(vf, "alerts", ew_xasprintf(_("alerts.csv: row %zu"), i + 1),
+					ew_xasprintf(_("alert %s names record %s, which the repository does not have"),
 						v[EW_A_ALERT], id));
 			free(id);
 			p += k + (p[k] == ';');
@@ -342,8 +345,8 @@ check_alerts(struct verify *vf, const struct ew_strv *ids)
 		for (size_t i = 0; i < st.n; i++) {
 			const struct ew_alert *a = &st.v[i];
 			if (a->open && ew_rules_find(&rs, a->rule) < 0)
-				problem(vf, "alerts", ew_xasprintf("alerts.csv: row %zu", a->changed + 1),
-					ew_xasprintf("alert %s is open for rule '%s', which rules.conf does not have (ew alert resolves it)",
+				add_problem(vf, "alerts", ew_xasprintf(_("alerts.csv: row %zu"), a->changed + 1),
+					ew_xasprintf(_("alert %s is open for rule '%s', which rules.conf does not have (ew alert resolves it)"),
 						a->id, a->rule));
 		}
 	}
@@ -369,7 +372,7 @@ check_worktree(struct verify *vf, struct ew_err *e)
 	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
 	if (git_status_list_new(&st, vf->repo->git, &opts) < 0)
-		return ew_git_err(e, "cannot compare the work tree with HEAD");
+		return ew_git_err(e, _("cannot compare the work tree with HEAD"));
 	for (size_t i = 0; i < git_status_list_entrycount(st); i++) {
 		const git_status_entry *s = git_status_byindex(st, i);
 		const git_diff_delta *d = s->index_to_workdir ? s->index_to_workdir : s->head_to_index;
@@ -377,18 +380,18 @@ check_worktree(struct verify *vf, struct ew_err *e)
 		const char *what = NULL;
 		if (s->status & (GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED |
 			GIT_STATUS_INDEX_DELETED | GIT_STATUS_INDEX_RENAMED | GIT_STATUS_INDEX_TYPECHANGE))
-			what = "staged but not committed";
+			what = _("staged but not committed");
 		else if (s->status & GIT_STATUS_WT_DELETED)
-			what = "deleted from the work tree, not in a commit";
+			what = _("deleted from the work tree, not in a commit");
 		else if (s->status & (GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_TYPECHANGE | GIT_STATUS_WT_RENAMED))
-			what = "changed in the work tree, not in a commit (git diff shows how)";
+			what = _("changed in the work tree, not in a commit (git diff shows how)");
 		else if ((s->status & GIT_STATUS_WT_NEW) && (strncmp(path, "reports/", 8) == 0 ||
 			strcmp(path, "alerts.csv") == 0))
-			what = "a file of records that is not in a commit";
+			what = _("a file of records that is not in a commit");
 		else if (s->status & GIT_STATUS_CONFLICTED)
-			what = "has a merge conflict";
+			what = _("has a merge conflict");
 		if (what)
-			problem(vf, "worktree", ew_xstrdup(path), ew_xstrdup(what));
+			add_problem(vf, "worktree", ew_xstrdup(path), ew_xstrdup(what));
 	}
 	git_status_list_free(st);
 	return 0;
@@ -437,22 +440,32 @@ oidset_add(struct oidset *s, const git_oid *id)
 	return 1;
 }
 
+/* What an object is to the objects check. */
+enum kind { K_COMMIT, K_TREE, K_FILE };
+
 /* Reads an object, which checks that its contents hash to its id. */
 static int
 read_object(struct verify *vf, git_odb *odb, const git_oid *id,
-	const char *kind, const char *in)
+	enum kind kind, const char *in)
 {
 	git_odb_object *obj = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
+	char *what;
 
 	if (git_odb_read(&obj, odb, id) == 0) {
 		git_odb_object_free(obj);
 		return 0;
 	}
 	const git_error *err = git_error_last();
+	const char *why = err && err->message ? err->message : _("unreadable");
 	git_oid_tostr(hex, sizeof hex, id);
-	problem(vf, "objects", ew_xasprintf("object %s", hex), ew_xasprintf(
-		"%s %s is missing or corrupt (%s)", kind, in, err && err->message ? err->message : "unreadable"));
+	if (kind == K_COMMIT)
+		what = ew_xasprintf(_("commit %s is missing or corrupt (%s)"), in, why);
+	else if (kind == K_TREE)
+		what = ew_xasprintf(_("tree %s is missing or corrupt (%s)"), in, why);
+	else
+		what = ew_xasprintf(_("file %s is missing or corrupt (%s)"), in, why);
+	add_problem(vf, "objects", ew_xasprintf(_("object %s"), hex), what);
 	return -1;
 }
 
@@ -462,7 +475,7 @@ walk_tree(struct verify *vf, git_odb *odb, struct oidset *seen,
 {
 	git_tree *tree = NULL;
 	char *what = *dir ? ew_xasprintf("%s:%s", in, dir) : ew_xasprintf("%s", in);
-	int bad = !oidset_add(seen, id) || read_object(vf, odb, id, "tree", what) < 0;
+	int bad = !oidset_add(seen, id) || read_object(vf, odb, id, K_TREE, what) < 0;
 
 	free(what);
 	if (bad)
@@ -480,12 +493,12 @@ walk_tree(struct verify *vf, git_odb *odb, struct oidset *seen,
 			free(sub);
 		} else if (git_tree_entry_type(t) == GIT_OBJECT_BLOB && oidset_add(seen, eid)) {
 			if (!vf->o->quick) {
-				read_object(vf, odb, eid, "file", where);
+				read_object(vf, odb, eid, K_FILE, where);
 			} else if (!git_odb_exists(odb, eid)) {
 				char hex[GIT_OID_HEXSZ + 1];
 				git_oid_tostr(hex, sizeof hex, eid);
-				problem(vf, "objects", ew_xasprintf("object %s", hex),
-					ew_xasprintf("file %s is missing", where));
+				add_problem(vf, "objects", ew_xasprintf(_("object %s"), hex),
+					ew_xasprintf(_("file %s is missing"), where));
 			}
 		}
 		free(where);
@@ -513,7 +526,7 @@ check_objects(struct verify *vf, struct ew_err *e)
 	    git_revwalk_push_head(walk) < 0) {
 		git_odb_free(odb);
 		git_revwalk_free(walk);
-		return ew_git_err(e, "cannot walk the history");
+		return ew_git_err(e, _("cannot walk the history"));
 	}
 	git_revwalk_push_glob(walk, "refs/heads");
 	git_revwalk_push_glob(walk, "refs/remotes");
@@ -521,7 +534,7 @@ check_objects(struct verify *vf, struct ew_err *e)
 	while ((got = git_revwalk_next(&id, walk)) == 0) {
 		git_commit *c = NULL;
 		char *in = short_id(&id);
-		if (read_object(vf, odb, &id, "commit", in) == 0 &&
+		if (read_object(vf, odb, &id, K_COMMIT, in) == 0 &&
 		    git_commit_lookup(&c, vf->repo->git, &id) == 0)
 			walk_tree(vf, odb, &seen, git_commit_tree_id(c), in, "");
 		git_commit_free(c);
@@ -529,8 +542,8 @@ check_objects(struct verify *vf, struct ew_err *e)
 	}
 	if (got != GIT_ITEROVER) {
 		const git_error *err = git_error_last();
-		problem(vf, "objects", ew_xstrdup("history"), ew_xasprintf(
-			"cannot be walked: %s", err && err->message ? err->message : "a commit is unreadable"));
+		add_problem(vf, "objects", ew_xstrdup("history"), ew_xasprintf(
+			_("cannot be walked: %s"), err && err->message ? err->message : _("a commit is unreadable")));
 	}
 	free(seen.v);
 	free(seen.used);
@@ -602,7 +615,7 @@ merge_differs(struct verify *vf, git_commit *c, git_tree *mt, git_tree *pt,
 	}
 	if (record_diff(vf->repo->git, pt, mt, &paths) < 0) {
 		*failed = 1;
-		ew_git_err(e, "cannot compare a merge with its parent");
+		ew_git_err(e, _("cannot compare a merge with its parent"));
 		ew_cmerge_free(&m);
 		return NULL;
 	}
@@ -628,6 +641,23 @@ merge_differs(struct verify *vf, git_commit *c, git_tree *mt, git_tree *pt,
 	ew_strv_free(&paths);
 	ew_cmerge_free(&m);
 	return bad;
+}
+
+/* Adds one clause to a list of what a commit did: "a; b". */
+static void
+clause(struct ew_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+clause(struct ew_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (b->len)
+		ew_buf_adds(b, "; ");
+	va_start(ap, fmt);
+	ew_buf_vaddf(b, fmt, ap);
+	va_end(ap);
 }
 
 /* Actions of ew's that change no record. */
@@ -665,34 +695,50 @@ trailers_hold(struct verify *vf, git_commit *c)
 		goto out;
 	ew_strv_sort_unique(&named);
 	const char *action = act.v[act.n - 1];
-	struct ew_buf why = {0};
+	struct ew_buf why = {0}, extra = {0}, missing = {0};
 	if (strcmp(action, "add") == 0 || strcmp(action, "update") == 0) {
 		long n = 0;
 		int listed = count.n && ew_parse_int(count.v[0], 0, 1L << 40, &n);
 		for (size_t i = 0; i < did.n; i++)
 			if (!listed && !bsearch(&did.v[i], named.v, named.n, sizeof *named.v, ew_str_cmp))
-				ew_buf_addf(&why, "%s%s", why.len ? ", " : "changed ", did.v[i]);
-		size_t before = why.len;
+				ew_buf_addf(&extra, "%s%s", extra.len ? ", " : "", did.v[i]);
 		for (size_t i = 0; i < named.n; i++)
 			if (!bsearch(&named.v[i], did.v, did.n, sizeof *did.v, ew_str_cmp))
-				ew_buf_addf(&why, "%s%s", why.len > before ? ", " : why.len ? "; did not change " : "did not change ", named.v[i]);
+				ew_buf_addf(&missing, "%s%s", missing.len ? ", " : "", named.v[i]);
+		if (extra.len)
+			/* TRANSLATORS: what a commit did (it ...), in a list of
+			   such clauses: "changed ID, ID; did not change ID" */
+			clause(&why, _("changed %s"), extra.s);
+		if (missing.len)
+			clause(&why, _("did not change %s"), missing.s);
 		if (listed && (size_t)n != did.n)
-			ew_buf_addf(&why, "%schanged %zu records, not %ld", why.len ? "; " : "", did.n, n);
+			clause(&why, ngettext("changed %zu records, not %ld",
+				"changed %zu records, not %ld", did.n), did.n, n);
 		if (alerts)
-			ew_buf_addf(&why, "%schanged alerts.csv", why.len ? "; " : "");
+			clause(&why, _("changed alerts.csv"));
 	} else if (changes_no_record(action)) {
 		for (size_t i = 0; i < did.n; i++)
-			ew_buf_addf(&why, "%s%s", why.len ? ", " : "changed ", did.v[i]);
-	} else if (did.n || alerts) {
-		ew_buf_addf(&why, "changed %zu records%s", did.n, alerts ? " and alerts.csv" : "");
+			ew_buf_addf(&extra, "%s%s", extra.len ? ", " : "", did.v[i]);
+		if (extra.len)
+			clause(&why, _("changed %s"), extra.s);
+	} else if (alerts) {
+		clause(&why, ngettext("changed %zu records and alerts.csv",
+			"changed %zu records and alerts.csv", did.n), did.n);
+	} else if (did.n) {
+		clause(&why, ngettext("changed %zu records", "changed %zu records",
+			did.n), did.n);
 	}
+	ew_buf_free(&extra);
+	ew_buf_free(&missing);
 	if (why.len) {
 		struct ew_hcommit h;
 		char when[21];
 		ew_hcommit_read(c, &h);
 		ew_time_format(h.when, when);
-		problem(vf, "history", ew_xasprintf("commit %.12s", git_oid_tostr_s(git_commit_id(c))),
-			ew_xasprintf("its Ew-Action: %s does not say what it did: it %s (a hand edit after ew made it, such as git commit --amend, by %s <%s> on %s: \"%s\")",
+		/* TRANSLATORS: the second %s is what the commit did, such
+		   as "changed ID; did not change ID" */
+		add_problem(vf, "history", ew_xasprintf("commit %.12s", git_oid_tostr_s(git_commit_id(c))),
+			ew_xasprintf(_("its Ew-Action: %s does not say what it did: it %s (a hand edit after ew made it, such as git commit --amend, by %s <%s> on %s: \"%s\")"),
 				action, why.s, h.author, h.email, when, h.subject));
 		if (vf->o->hand_ok)
 			vf->v[vf->n - 1].note = 1;
@@ -722,7 +768,7 @@ check_history(struct verify *vf, struct ew_err *e)
 		git_tree *ct = NULL, *pt = NULL;
 		struct ew_strv act = {0}, paths = {0};
 		if (git_commit_lookup(&c, vf->repo->git, &id) < 0) {
-			ew_git_err(e, "cannot read a commit");
+			ew_git_err(e, _("cannot read a commit"));
 			goto out;
 		}
 		ew_trailers(git_commit_message(c), "Ew-Action", &act);
@@ -746,19 +792,19 @@ check_history(struct verify *vf, struct ew_err *e)
 		    record_diff(vf->repo->git, pt, ct, &paths) < 0) {
 			/* damaged objects: the objects check names them */
 			const git_error *err = git_error_last();
-			problem(vf, "history", ew_xstrdup(where), ew_xasprintf(
-				"cannot be compared with its parent: %s", err && err->message ? err->message : "unreadable"));
+			add_problem(vf, "history", ew_xstrdup(where), ew_xasprintf(
+				_("cannot be compared with its parent: %s"), err && err->message ? err->message : _("unreadable")));
 		} else if (git_commit_parentcount(c) >= 2) {
 			if (paths.n) {
 				int failed;
 				struct ew_err me = {{0}};
 				char *path = merge_differs(vf, c, ct, pt, &me, &failed);
 				if (failed)
-					problem(vf, "history", ew_xstrdup(where), ew_xasprintf(
-						"a merge that cannot be merged again to check it: %s", me.msg));
+					add_problem(vf, "history", ew_xstrdup(where), ew_xasprintf(
+						_("a merge that cannot be merged again to check it: %s"), me.msg));
 				else if (path)
-					problem(vf, "history", ew_xstrdup(where), ew_xasprintf(
-						"a merge by %s <%s> on %s whose %s is not the merge of its parents (a hand edit in a merge)",
+					add_problem(vf, "history", ew_xstrdup(where), ew_xasprintf(
+						_("a merge by %s <%s> on %s whose %s is not the merge of its parents (a hand edit in a merge)"),
 						h.author, h.email, when, path));
 				free(path);
 			}
@@ -767,10 +813,15 @@ check_history(struct verify *vf, struct ew_err *e)
 			for (size_t i = 0; i < paths.n && i < 5; i++)
 				ew_buf_addf(&list, "%s%s", i ? ", " : "", paths.v[i]);
 			if (paths.n > 5)
-				ew_buf_addf(&list, " and %zu more", paths.n - 5);
-			problem(vf, "history", ew_xstrdup(where), ew_xasprintf(
-				"changed %s without an Ew-Action trailer (a hand edit by %s <%s> on %s: \"%s\")",
-				list.s, h.author, h.email, when, h.subject));
+				/* TRANSLATORS: %s lists the first five files */
+				add_problem(vf, "history", ew_xstrdup(where), ew_xasprintf(
+					ngettext("changed %s and %zu more without an Ew-Action trailer (a hand edit by %s <%s> on %s: \"%s\")",
+					"changed %s and %zu more without an Ew-Action trailer (a hand edit by %s <%s> on %s: \"%s\")",
+					paths.n - 5), list.s, paths.n - 5, h.author, h.email, when, h.subject));
+			else
+				add_problem(vf, "history", ew_xstrdup(where), ew_xasprintf(
+					_("changed %s without an Ew-Action trailer (a hand edit by %s <%s> on %s: \"%s\")"),
+					list.s, h.author, h.email, when, h.subject));
 			if (vf->o->hand_ok)
 				vf->v[vf->n - 1].note = 1;
 			ew_buf_free(&list);
@@ -784,7 +835,7 @@ check_history(struct verify *vf, struct ew_err *e)
 		git_commit_free(c);
 	}
 	if (got != GIT_ITEROVER) {
-		ew_git_err(e, "cannot walk the history");
+		ew_git_err(e, _("cannot walk the history"));
 		goto out;
 	}
 	rc = 0;
@@ -859,12 +910,12 @@ check_signatures(struct verify *vf, struct ew_err *e)
 			struct ew_hcommit h = {0};
 			if (git_commit_lookup(&c, vf->repo->git, &id) == 0)
 				ew_hcommit_read(c, &h);
-			problem(vf, "signatures", where, ew_xasprintf("not signed (%s <%s>: \"%s\")",
+			add_problem(vf, "signatures", where, ew_xasprintf(_("not signed (%s <%s>: \"%s\")"),
 				h.author ? h.author : "?", h.email ? h.email : "?", h.subject ? h.subject : ""));
 			ew_hcommit_free(&h);
 			git_commit_free(c);
 		} else if (x < 0) {
-			problem(vf, "signatures", where, ew_xstrdup("the signature cannot be read"));
+			add_problem(vf, "signatures", where, ew_xstrdup(_("the signature cannot be read")));
 		} else {
 			char *signer = NULL, *why = NULL;
 			git_commit *c = NULL;
@@ -879,7 +930,7 @@ check_signatures(struct verify *vf, struct ew_err *e)
 				goto out;
 			}
 			if (why)
-				problem(vf, "signatures", where, why);
+				add_problem(vf, "signatures", where, why);
 			else
 				free(where);
 			free(signer);
@@ -888,7 +939,7 @@ check_signatures(struct verify *vf, struct ew_err *e)
 		git_buf_dispose(&data);
 	}
 	if (got != GIT_ITEROVER) {
-		ew_git_err(e, "cannot walk the history");
+		ew_git_err(e, _("cannot walk the history"));
 		goto out;
 	}
 	rc = 0;
@@ -925,20 +976,20 @@ check_anchor(struct verify *vf, struct ew_err *e)
 	if (strlen(hexid) != GIT_OID_HEXSZ || git_oid_fromstr(&id, hexid) < 0)
 		return ew_errf(e, "%s: not an anchor (expected a line 'commit ID', as ew log --anchor prints)", where);
 	if (git_reference_name_to_id(&head, vf->repo->git, "HEAD") < 0)
-		return ew_git_err(e, "cannot read HEAD");
+		return ew_git_err(e, _("cannot read HEAD"));
 	if (git_commit_lookup(&c, vf->repo->git, &id) < 0) {
-		problem(vf, "anchor", ew_xstrdup(where), ew_xasprintf(
-			"commit %s is not in this repository: the history was rewritten (or the anchor is from another repository)", hexid));
+		add_problem(vf, "anchor", ew_xstrdup(where), ew_xasprintf(
+			_("commit %s is not in this repository: the history was rewritten (or the anchor is from another repository)"), hexid));
 		return 0;
 	}
 	char when[21];
 	ew_time_format((time_t)git_commit_time(c), when);
 	if (*date && strcmp(date, when) != 0)
-		problem(vf, "anchor", ew_xstrdup(where), ew_xasprintf(
-			"the anchor dates commit %.12s %s, but the commit says %s", hexid, date, when));
+		add_problem(vf, "anchor", ew_xstrdup(where), ew_xasprintf(
+			_("the anchor dates commit %.12s %s, but the commit says %s"), hexid, date, when));
 	if (!git_oid_equal(&id, &head) && git_graph_descendant_of(vf->repo->git, &head, &id) != 1)
-		problem(vf, "anchor", ew_xstrdup(where), ew_xasprintf(
-			"commit %.12s (%s) is no longer an ancestor of HEAD: the history was rewritten since the anchor", hexid, when));
+		add_problem(vf, "anchor", ew_xstrdup(where), ew_xasprintf(
+			_("commit %.12s (%s) is no longer an ancestor of HEAD: the history was rewritten since the anchor"), hexid, when));
 	git_commit_free(c);
 	return 0;
 }
@@ -1013,14 +1064,22 @@ print_report(const struct verify *vf)
 	}
 	for (size_t i = 0; i < vf->n; i++) {
 		char *where = one_line(vf->v[i].where), *what = one_line(vf->v[i].what);
-		printf("%s%s: %s\n", vf->v[i].note ? "note: " : "", where, what);
+		if (vf->v[i].note)
+			/* TRANSLATORS: a problem listed but not counted
+			   (--allow-hand-edits): where, then what */
+			printf(_("note: %s: %s\n"), where, what);
+		else
+			printf("%s: %s\n", where, what);
 		free(where);
 		free(what);
 	}
 	struct ew_buf list = {0};
 	for (size_t i = 0; i < vf->checks.n; i++)
 		ew_buf_addf(&list, "%s%s", i ? ", " : "", vf->checks.v[i]);
-	printf("%zu problem%s (checked %s)\n", counted, counted == 1 ? "" : "s", list.s);
+	/* TRANSLATORS: %s lists the checks that ran, by their names
+	   (files, shards, ids, alerts, worktree, objects, history ...) */
+	printf(ngettext("%zu problem (checked %s)\n", "%zu problems (checked %s)\n",
+		counted), counted, list.s);
 	ew_buf_free(&list);
 }
 
@@ -1035,6 +1094,7 @@ main(int argc, char **argv)
 	int c, rc = 2;
 
 	ew_progname = "ew-verify";
+	ew_i18n_init();
 	while ((c = getopt_long(argc, argv, "C:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
@@ -1069,6 +1129,10 @@ main(int argc, char **argv)
 	}
 	if (ew_repo_open(&repo, NULL, 0, &e) < 0)
 		return ew_fail(&e);
+	/* the JSON report is for programs: what it says stays in English,
+	   the messages of the checks included */
+	if (o.json)
+		setlocale(LC_MESSAGES, "C");
 	vf.repo = &repo;
 	vf.o = &o;
 	load_catalogs(&vf);

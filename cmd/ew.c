@@ -9,32 +9,39 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "i18n.h"
 
-static const char usage_text[] =
+static const char usage_text[] = N_(
 	"usage: ew [-C DIR] COMMAND [ARGS...]\n"
 	"       ew help [COMMAND]\n"
-	"       ew --version\n"
-	"\n"
-	"commands:\n"
-	"   init     create a data repository\n"
-	"   add      add reports from arguments or standard input\n"
-	"   update   change fields of existing reports\n"
-	"   list     select and print reports\n"
-	"   alert    evaluate the alert rules, notify, acknowledge\n"
-	"   report   a situation report of a week or period, as HTML or Markdown\n"
-	"   sync     exchange reports with hubs: fetch, merge by id, push\n"
-	"   clone    set up an office from a hub\n"
-	"   merge    merge record files by id (git's merge driver)\n"
-	"   log      the audit trail of the repository or of reports\n"
-	"   verify   check the repository: files, history, signatures\n"
-	"\n"
-	"Any ew-NAME program next to ew or on PATH is run as 'ew NAME'.\n"
-	"'ew help COMMAND' shows a command's manual.\n";
+	"       ew --version\n");
+
+/* The commands --help lists (bash completion reads their names). */
+static const struct {
+	const char *name, *what;
+} commands[] = {
+	{"init", N_("create a data repository")},
+	{"add", N_("add reports from arguments or standard input")},
+	{"update", N_("change fields of existing reports")},
+	{"list", N_("select and print reports")},
+	{"alert", N_("evaluate the alert rules, notify, acknowledge")},
+	{"report", N_("a situation report of a week or period, as HTML or Markdown")},
+	{"sync", N_("exchange reports with hubs: fetch, merge by id, push")},
+	{"clone", N_("set up an office from a hub")},
+	{"merge", N_("merge record files by id (git's merge driver)")},
+	{"log", N_("the audit trail of the repository or of reports")},
+	{"verify", N_("check the repository: files, history, signatures")},
+};
 
 static int
 usage(FILE *fp, int status)
 {
-	fputs(usage_text, fp);
+	fputs(_(usage_text), fp);
+	fprintf(fp, "\n%s\n", _("commands:"));
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(fp, "   %-8s %s\n", commands[i].name, _(commands[i].what));
+	fprintf(fp, "\n%s", _("Any ew-NAME program next to ew or on PATH is run as 'ew NAME'.\n"
+		"'ew help COMMAND' shows a command's manual.\n"));
 	return status;
 }
 
@@ -152,8 +159,7 @@ help(const char *name)
 		char *argv[] = {NULL, "--help", NULL};
 		return run(name, argv);
 	}
-	fputs(usage_text, stdout);
-	return 0;
+	return usage(stdout, 0);
 }
 
 int
@@ -162,6 +168,7 @@ main(int argc, char **argv)
 	int i = 1;
 
 	ew_progname = "ew";
+	ew_i18n_init();
 	while (i < argc && argv[i][0] == '-') {
 		if (strcmp(argv[i], "-C") == 0 && i + 1 < argc) {
 			if (ew_chdir(argv[i + 1]))

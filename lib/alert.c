@@ -6,10 +6,18 @@
 
 #include "csv.h"
 #include "date.h"
+#include "i18n.h"
 
-const char *const ew_alert_columns[EW_A_NCOLS] = {"id", "alert", "rule",
-	"group", "level", "state", "time", "count", "records", "who", "note",
-	"until", "notify"};
+/*
+ * The header of alerts.csv. N_: a table (ew alert, ew alert list) shows
+ * them translated.
+ */
+const char *const ew_alert_columns[EW_A_NCOLS] = {
+	/* TRANSLATORS: the columns of an alert, shown translated only as the
+	   short column headers of a table (ew alert list): keep them short */
+	N_("id"), N_("alert"), N_("rule"), N_("group"), N_("level"),
+	N_("state"), N_("time"), N_("count"), N_("records"), N_("who"),
+	N_("note"), N_("until"), N_("notify")};
 
 static void
 free_row(struct ew_arow *r)
@@ -215,7 +223,10 @@ ew_astate_build(struct ew_astate *st, const struct ew_alog *log,
 		}
 		if (strcmp(state, "raised") == 0 || !a) {
 			if (a || !*v[EW_A_ALERT]) {
-				ew_errf(e, "alerts.csv: row %zu: %s alert id '%s'", i + 2, a ? "duplicate" : "missing", v[EW_A_ALERT]);
+				if (a)
+					ew_errf(e, "alerts.csv: row %zu: duplicate alert id '%s'", i + 2, v[EW_A_ALERT]);
+				else
+					ew_errf(e, "alerts.csv: row %zu: missing alert id '%s'", i + 2, v[EW_A_ALERT]);
 				ew_astate_free(st);
 				return -1;
 			}

@@ -1,4 +1,5 @@
 /* check.c - see check.h */
+#include "i18n.h"
 #include "check.h"
 
 #include <stdio.h>
@@ -28,7 +29,7 @@ problem(struct ctx *x, const char *fmt, ...)
 
 	ew_buf_addf(&b, "%s: ", x->where);
 	va_start(ap, fmt);
-	ew_buf_vaddf(&b, fmt, ap);
+	ew_buf_vaddf(&b, gettext(fmt), ap);
 	va_end(ap);
 	ew_strv_push(x->errs, ew_buf_detach(&b));
 	x->n++;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "i18n.h"
 
 const char *ew_progname = "ew";
 
@@ -19,7 +20,7 @@ ew_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	ew_buf_vaddf(&b, fmt, ap);
+	ew_buf_vaddf(&b, gettext(fmt), ap);
 	va_end(ap);
 	/*
 	 * One message, one line: whatever it quotes (a value from the input,

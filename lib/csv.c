@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "i18n.h"
+
 /* How much of a stream is read at a time. */
 #define BLOCK (64 * 1024)
 
@@ -255,10 +257,11 @@ static int
 too_long(struct ew_csv *r, struct ew_err *e, unsigned long line)
 {
 	r->dead = 1;
-	return ew_errf(e, "%s:%lu: record longer than " EW_MAX_RECORD_TEXT
-		" (the most one record may take)%s", r->name, line,
-		r->p.quoted && r->lineno > line
-		? "; is a quoted field left open?" : "");
+	if (r->p.quoted && r->lineno > line)
+		return ew_errf(e, "%s:%lu: record longer than %s (the most one record may take); is a quoted field left open?",
+			r->name, line, EW_MAX_RECORD_TEXT);
+	return ew_errf(e, "%s:%lu: record longer than %s (the most one record may take)",
+		r->name, line, EW_MAX_RECORD_TEXT);
 }
 
 /* Feeds one physical line (ending in LF, CRLF or a lone CR) to libcsv. */
@@ -267,7 +270,7 @@ feed_line(struct ew_csv *r, const char *p, size_t n, struct ew_err *e)
 {
 	r->lineno++;
 	if (memchr(p, '\0', n))
-		return fail(r, e, r->lineno, "NUL byte in input");
+		return fail(r, e, r->lineno, _("NUL byte in input"));
 	if (r->rowstart == 0 && r->curfields == 0)
 		r->rowbytes = 0;
 	if (r->rowstart == 0 && r->curfields == 0 && n > 0 && p[0] != '\n' &&
@@ -286,7 +289,7 @@ feed_line(struct ew_csv *r, const char *p, size_t n, struct ew_err *e)
 	csv_set_blk_size(&r->p, blk > 4096 ? blk : 4096);
 	if (csv_parse(&r->p, p, n, on_field, on_row, r) != n) {
 		const char *why = csv_error(&r->p) == CSV_EPARSE
-			? "malformed quoting (a quote inside an unquoted field, or text after a closing quote)"
+			? _("malformed quoting (a quote inside an unquoted field, or text after a closing quote)")
 			: csv_strerror(csv_error(&r->p));
 		return fail(r, e, r->lineno, why);
 	}
@@ -308,7 +311,7 @@ fill(struct ew_csv *r, struct ew_err *e)
 			r->eof = 1;
 			if (csv_fini(&r->p, on_field, on_row, r) != 0)
 				return fail(r, e, r->rowstart ? r->rowstart : r->lineno,
-					"unterminated quoted field");
+					_("unterminated quoted field"));
 			break;
 		}
 		if (!r->started) {
@@ -461,7 +464,9 @@ ew_csv_load_file(const char *path, const char *what,
 	char *buf = ew_read_file(path, &len);
 
 	if (!buf)
-		return ew_errf(e, "cannot read %s '%s': %s", what, path, strerror(errno));
+		/* TRANSLATORS: the first %s is the kind of file, such as
+		   "gazetteer", as translated on its own */
+		return ew_errf(e, "cannot read %s '%s': %s", _(what), path, strerror(errno));
 	struct ew_csv *r = ew_csv_open_mem(buf, len, path);
 	int rc = load(r, path, ctx, e);
 	ew_csv_close(r);

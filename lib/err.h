@@ -15,7 +15,10 @@ struct ew_err {
 	char msg[1024];
 };
 
-/* Formats the message into e (when e is not NULL); always returns -1. */
+/*
+ * Formats the message into e (when e is not NULL), translated: fmt is
+ * looked up in the message catalogue (i18n.h). Always returns -1.
+ */
 int ew_errf(struct ew_err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -6,6 +6,7 @@
 
 #include "csv.h"
 #include "history.h"
+#include "i18n.h"
 #include "input.h"
 #include "merge.h"
 
@@ -576,7 +577,7 @@ entries(struct walk *w, struct ew_hist *h, struct ew_err *e)
 		if (!cs || !cs->found)
 			continue;
 		if (git_commit_lookup(&c, w->r->git, &id) < 0) {
-			ew_git_err(e, "cannot read a commit");
+			ew_git_err(e, _("cannot read a commit"));
 			goto out;
 		}
 		size_t np = git_commit_parentcount(c), nfound = 0;
@@ -595,7 +596,7 @@ entries(struct walk *w, struct ew_hist *h, struct ew_err *e)
 		git_commit_free(c);
 	}
 	if (got != GIT_ITEROVER) {
-		ew_git_err(e, "cannot walk the history");
+		ew_git_err(e, _("cannot walk the history"));
 		goto out;
 	}
 	rc = 0;
@@ -620,7 +621,7 @@ ew_record_history(struct ew_repo *r, const char *id, struct ew_hist *h,
 	w.r = r;
 	if (git_reference_name_to_id(&head, r->git, "HEAD") < 0 ||
 	    git_commit_lookup(&hc, r->git, &head) < 0 || git_commit_tree(&ht, hc) < 0) {
-		ew_git_err(e, "cannot read HEAD");
+		ew_git_err(e, _("cannot read HEAD"));
 		goto out;
 	}
 	/* the id, and where HEAD has it */
@@ -640,7 +641,7 @@ ew_record_history(struct ew_repo *r, const char *id, struct ew_hist *h,
 		git_commit *c = NULL;
 		git_oid cid = w.queue[q];
 		if (git_commit_lookup(&c, r->git, &cid) < 0) {
-			ew_git_err(e, "cannot read a commit");
+			ew_git_err(e, _("cannot read a commit"));
 			goto out;
 		}
 		size_t np = git_commit_parentcount(c);
@@ -945,7 +946,7 @@ ew_commit_touched(struct ew_repo *r, git_commit *c, struct ew_strv *ids,
 	if ((git_commit_parentcount(c) > 0 && (git_commit_parent(&p, c, 0) < 0 ||
 	    git_commit_tree(&pt, p) < 0)) || git_commit_tree(&ct, c) < 0 ||
 	    git_diff_tree_to_tree(&diff, r->git, pt, ct, NULL) < 0) {
-		ew_git_err(e, "cannot compare a commit with its parent");
+		ew_git_err(e, _("cannot compare a commit with its parent"));
 		goto out;
 	}
 	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {

@@ -10,13 +10,15 @@
 
 #include "csv.h"
 #include "date.h"
+#include "i18n.h"
 #include "repo.h"
 #include "sms.h"
 #include "ulid.h"
 
 /*
  * The tag ew list --format acled adds to a row whose ACLED types several
- * categories share (export.c writes it with the same spelling).
+ * categories share (export.c writes it with the same spelling). The
+ * messages spell it out, since xgettext does not read macros.
  */
 #define CATEGORY_TAG "ew-category="
 /* Prefixes of the tags that keep another system's id of a record. */
@@ -60,7 +62,10 @@ static const struct {
 	[A_COUNTRY] = {"country", 0, -1},
 };
 
-/* The only country ew's ACLED import takes, as ACLED names and codes it. */
+/*
+ * The only country ew's ACLED import takes, as ACLED names and codes it
+ * (spelt out in the messages, which xgettext reads without macros).
+ */
 #define ACLED_COUNTRY "Mali"
 #define ACLED_ISO "466"
 
@@ -430,15 +435,15 @@ acled_category(struct ew_import *im, struct ew_record *r, const char *const *a,
 		ew_errf(e, "%s:%lu: empty %s (ew takes the category from event_type and sub_event_type)",
 			im->name, im->line, !*type ? "event_type" : "sub_event_type");
 	else if (tagged > 1)
-		ew_errf(e, "%s:%lu: tags name the category %d times (keep one " CATEGORY_TAG "CODE tag)",
+		ew_errf(e, "%s:%lu: tags name the category %d times (keep one ew-category=CODE tag)",
 			im->name, im->line, tagged);
 	else if (tagged && !(cat = ew_taxonomy_find(t, code))) {
 		const char *near = ew_taxonomy_suggest(t, code);
 		if (near)
-			ew_errf(e, "%s:%lu: unknown category '%s' in tag " CATEGORY_TAG "%s (did you mean '%s'?)",
+			ew_errf(e, "%s:%lu: unknown category '%s' in tag ew-category=%s (did you mean '%s'?)",
 				im->name, im->line, code, code, near);
 		else
-			ew_errf(e, "%s:%lu: unknown category '%s' in tag " CATEGORY_TAG "%s (see categories.csv for the codes)",
+			ew_errf(e, "%s:%lu: unknown category '%s' in tag ew-category=%s (see categories.csv for the codes)",
 				im->name, im->line, code, code);
 	} else if (n == 0)
 		ew_errf(e, "%s:%lu: no category has event_type '%s' and sub_event_type '%s' (correct the types, or add a category with them to categories.csv)",
@@ -448,13 +453,13 @@ acled_category(struct ew_import *im, struct ew_record *r, const char *const *a,
 		for (i = 0; i < n && m[i] != cat; i++)
 			;
 		if (i == n)
-			ew_errf(e, "%s:%lu: tag " CATEGORY_TAG "%s does not fit event_type '%s' and sub_event_type '%s' (%s is '%s' and '%s'; name one of %s, or correct the types)",
+			ew_errf(e, "%s:%lu: tag ew-category=%s does not fit event_type '%s' and sub_event_type '%s' (%s is '%s' and '%s'; name one of %s, or correct the types)",
 				im->name, im->line, code, type, sub, cat->code,
 				cat->event_type, cat->sub_event_type, names.s);
 		else
 			rc = 0;
 	} else if (n > 1)
-		ew_errf(e, "%s:%lu: event_type '%s' and sub_event_type '%s' fit several categories: %s (name one in tags, e.g. " CATEGORY_TAG "%s)",
+		ew_errf(e, "%s:%lu: event_type '%s' and sub_event_type '%s' fit several categories: %s (name one in tags, e.g. ew-category=%s)",
 			im->name, im->line, type, sub, names.s, m[0]->code);
 	else {
 		cat = m[0];
@@ -514,10 +519,10 @@ acled_country(struct ew_import *im, const char *const *a, struct ew_err *e)
 
 	free(f);
 	if (!mali)
-		return ew_errf(e, "%s:%lu: country '%s' is not " ACLED_COUNTRY " (ew covers the Ségou region of Mali: leave the rows of other countries out)",
+		return ew_errf(e, "%s:%lu: country '%s' is not Mali (ew covers the Ségou region of Mali: leave the rows of other countries out)",
 			im->name, im->line, a[A_COUNTRY]);
 	if (*a[A_ISO] && strcmp(a[A_ISO], ACLED_ISO) != 0)
-		return ew_errf(e, "%s:%lu: iso '%s' is not Mali's " ACLED_ISO " (ew covers the Ségou region of Mali: leave the rows of other countries out)",
+		return ew_errf(e, "%s:%lu: iso '%s' is not Mali's 466 (ew covers the Ségou region of Mali: leave the rows of other countries out)",
 			im->name, im->line, a[A_ISO]);
 	return 0;
 }
@@ -547,16 +552,20 @@ acled_row(struct ew_import *im, const struct ew_row *row,
 	return 0;
 }
 
+typedef int row_fn(struct ew_import *im, const struct ew_row *row,
+	struct ew_record *r, struct ew_err *e);
+
+/*
+ * The next row of a CSV export whose header has been read, made a
+ * record by make (ACLED's or Kobo's): as ew_import_next.
+ */
 static int
-acled_next(struct ew_import *im, struct ew_record **rec, struct ew_err *e)
+next_row(struct ew_import *im, row_fn *make, struct ew_record **rec,
+	struct ew_err *e)
 {
 	struct ew_row *row;
 	int got;
 
-	if (!im->width && acled_header(im, e) < 0) {
-		im->dead = 1;
-		return -1;
-	}
 	if ((got = ew_csv_next(im->csv, &row, e)) <= 0)
 		return got;
 	im->line = row->line;
@@ -565,12 +574,22 @@ acled_next(struct ew_import *im, struct ew_record **rec, struct ew_err *e)
 			row->line, im->width, row->n);
 	struct ew_record *r = ew_record_new(im->ctx.schema);
 	r->line = row->line;
-	if (acled_row(im, row, r, e) < 0) {
+	if (make(im, row, r, e) < 0) {
 		ew_record_free(r);
 		return -1;
 	}
 	*rec = r;
 	return 1;
+}
+
+static int
+acled_next(struct ew_import *im, struct ew_record **rec, struct ew_err *e)
+{
+	if (!im->width && acled_header(im, e) < 0) {
+		im->dead = 1;
+		return -1;
+	}
+	return next_row(im, acled_row, rec, e);
 }
 
 /* --- Kobo: the mapping file ------------------------------------------- */
@@ -658,10 +677,11 @@ kmap_line(struct kmap *m, const struct ew_schema *s, unsigned long line,
 		const char *cb, *ce;
 		trim(colon + 1, eq, &cb, &ce);
 		if (target < 0 || cb == ce) {
-			int rc = ew_errf(e, target < 0 ?
-				"%s:%lu: %s takes no value map" :
-				"%s:%lu: empty choice for %s (expected FIELD: CHOICE = VALUE)",
-				m->path, line, name);
+			int rc = target < 0 ?
+				ew_errf(e, "%s:%lu: %s takes no value map", m->path,
+					line, name) :
+				ew_errf(e, "%s:%lu: empty choice for %s (expected FIELD: CHOICE = VALUE)",
+					m->path, line, name);
 			free(name);
 			return rc;
 		}
@@ -784,7 +804,8 @@ kmap_load(struct kmap *m, const struct ew_schema *s, const char *name,
 			known_mappings(dir, &known);
 			rc = ew_errf(e, "mapping '%s': cannot read %s: %s (the mappings in %s are: %s; or give a file's path)",
 				name, m->path, strerror(err), dir,
-				known.s ? known.s : "none");
+				/* TRANSLATORS: no mapping in the directory */
+				known.s ? known.s : _("none"));
 			ew_buf_free(&known);
 		} else {
 			rc = ew_errf(e, "mapping %s: cannot read it: %s", m->path,
@@ -1157,27 +1178,11 @@ kobo_start(struct ew_import *im, struct ew_err *e)
 static int
 kobo_next(struct ew_import *im, struct ew_record **rec, struct ew_err *e)
 {
-	struct ew_row *row;
-	int got;
-
 	if (!im->csv && kobo_start(im, e) < 0) {
 		im->dead = 1;
 		return -1;
 	}
-	if ((got = ew_csv_next(im->csv, &row, e)) <= 0)
-		return got;
-	im->line = row->line;
-	if (row->n != im->width)
-		return ew_errf(e, "%s:%lu: expected %zu fields, found %zu", im->name,
-			row->line, im->width, row->n);
-	struct ew_record *r = ew_record_new(im->ctx.schema);
-	r->line = row->line;
-	if (kobo_row(im, row, r, e) < 0) {
-		ew_record_free(r);
-		return -1;
-	}
-	*rec = r;
-	return 1;
+	return next_row(im, kobo_row, rec, e);
 }
 
 /* --- SMS ------------------------------------------------------------------ */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "i18n.h"
 #include "ulid.h"
 
 struct ew_input {
@@ -119,8 +120,8 @@ static int
 too_long(struct ew_input *in, unsigned long line, struct ew_err *e)
 {
 	in->dead = 1;
-	return ew_errf(e, "%s:%lu: record longer than " EW_MAX_RECORD_TEXT
-		" (the most one record may take)", in->name, line);
+	return ew_errf(e, "%s:%lu: record longer than %s (the most one record may take)",
+		in->name, line, EW_MAX_RECORD_TEXT);
 }
 
 static int
@@ -153,7 +154,7 @@ read_header(struct ew_input *in, struct ew_err *e)
 			in->name, row->line);
 	for (size_t i = 0; i < row->n; i++)
 		if (in->map[i] < 0)
-			return ew_errf(e, "%s:%lu: " EW_UNKNOWN_COLUMN,
+			return ew_errf(e, "%s:%lu: unknown column '%s' (declare it in ew.conf as [record] extra-columns, or remove it)",
 				in->name, row->line, row->f[i]);
 	return 1;
 }
@@ -313,7 +314,7 @@ json_object(struct ew_input *in, jv obj, struct ew_record **rec,
 		if ((size_t)jv_string_length_bytes(jv_copy(key)) != strlen(jv_string_value(key)))
 			rc = ew_errf(e, "%s:%lu: NUL character in a key", in->name, in->lineno);
 		else if (c < 0)
-			rc = ew_errf(e, "%s:%lu: " EW_UNKNOWN_COLUMN,
+			rc = ew_errf(e, "%s:%lu: unknown column '%s' (declare it in ew.conf as [record] extra-columns, or remove it)",
 				in->name, in->lineno, jv_string_value(key));
 		else
 			rc = json_value(in, r, (size_t)c, jv_object_iter_value(obj, it), e);
@@ -355,7 +356,7 @@ next_json(struct ew_input *in, struct ew_record **rec, struct ew_err *e)
 			jv msg = jv_invalid_get_msg(obj);
 			int rc = ew_errf(e, "%s:%lu: invalid JSON: %s", in->name, in->lineno,
 				jv_get_kind(msg) == JV_KIND_STRING ? jv_string_value(msg)
-				                                   : "parse error");
+				                                   : _("parse error"));
 			jv_free(msg);
 			return rc;
 		}

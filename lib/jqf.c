@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "util.h"
 
 struct ew_jq {
@@ -28,6 +29,17 @@ struct ew_jq {
  * with status 2.
  */
 static volatile sig_atomic_t ticks, run_start = -1, run_limit;
+
+/*
+ * What the handlers write after the program's name, translated before
+ * any of them can run (ew_jq_new): a handler only writes.
+ */
+/* TRANSLATORS: follows the program's name; keep the ": " and the line end */
+static const char *msg_time = N_(": jq program ran past its time limit (EW_JQ_TIMEOUT); stopped\n");
+/* TRANSLATORS: follows the program's name; keep the ": " and the line end */
+static const char *msg_memory = N_(": jq program ran past its memory limit (EW_JQ_MEMORY); stopped\n");
+/* TRANSLATORS: follows the program's name; keep the ": " and the line end */
+static const char *msg_nomem = N_(": jq program ran out of memory; stopped\n");
 
 /* Calls handler on signal sig every interval of timer which. */
 static void
@@ -47,8 +59,6 @@ tick_every(int sig, void (*handler)(int), int which,
 static void
 on_tick(int sig)
 {
-	static const char msg[] =
-		": jq program ran past its time limit (EW_JQ_TIMEOUT); stopped\n";
 	const char *name = program_invocation_short_name;
 
 	(void)sig;
@@ -56,7 +66,7 @@ on_tick(int sig)
 	if (run_start < 0 || ticks - run_start <= run_limit)
 		return;
 	ssize_t r = write(2, name, strlen(name));
-	r = write(2, msg, sizeof msg - 1);
+	r = write(2, msg_time, strlen(msg_time));
 	(void)r;
 	_exit(2);
 }
@@ -102,8 +112,6 @@ resident_pages(void)
 static void
 on_prof(int sig)
 {
-	static const char msg[] =
-		": jq program ran past its memory limit (EW_JQ_MEMORY); stopped\n";
 	int saved = errno;
 
 	(void)sig;
@@ -111,7 +119,7 @@ on_prof(int sig)
 		if (run_start >= 0 && mem_limit_pages && resident_pages() > mem_limit_pages) {
 			const char *name = program_invocation_short_name;
 			ssize_t r = write(2, name, strlen(name));
-			r = write(2, msg, sizeof msg - 1);
+			r = write(2, msg_memory, strlen(msg_memory));
 			(void)r;
 			_exit(2);
 		}
@@ -179,14 +187,13 @@ ew_jq_budget(long cpu_secs)
 static void
 on_nomem(void *data)
 {
-	static const char msg[] = ": jq program ran out of memory; stopped\n";
 	const char *name = program_invocation_short_name;
 
 	(void)data;
 	if (confined)
 		_exit(EW_JQ_EXIT_MEMORY);
 	ssize_t r = write(2, name, strlen(name));
-	r = write(2, msg, sizeof msg - 1);
+	r = write(2, msg_nomem, strlen(msg_nomem));
 	(void)r;
 	_exit(2);
 }
@@ -283,7 +290,7 @@ refused(const char *prog, int *unbalanced)
 		if (in_string) {
 			if (*p == '\\' && p[1] == '(') {
 				if (level + 1 >= 64)
-					return "(too deeply nested strings)";
+					return _("(too deeply nested strings)");
 				depth[++level] = 0;
 				in_string = 0;
 				p += 2;
@@ -392,8 +399,16 @@ ew_jq_limits(long *secs, long *mib, struct ew_err *e)
 struct ew_jq *
 ew_jq_new(const char *prog, struct ew_err *e)
 {
+	static int translated;
 	int unbalanced = 0;
 	const char *bad = refused(prog, &unbalanced);
+
+	if (!translated) {
+		msg_time = _(msg_time);
+		msg_memory = _(msg_memory);
+		msg_nomem = _(msg_nomem);
+		translated = 1;
+	}
 
 	if (bad) {
 		ew_errf(e, "jq program uses '%s', which is not allowed here", bad);
@@ -428,11 +443,11 @@ ew_jq_new(const char *prog, struct ew_err *e)
 	if (!ok) {
 		ew_buf_reset(&q->msg);
 		if (compile(q->jq, prog))
-			ew_buf_adds(&q->msg, "unbalanced parentheses");
+			ew_buf_adds(&q->msg, _("unbalanced parentheses"));
 	}
 	if (!ok) {
 		ew_errf(e, "invalid jq program '%s': %s", prog,
-			q->msg.len ? q->msg.s : "compile error");
+			q->msg.len ? q->msg.s : _("compile error"));
 		ew_jq_free(q);
 		return NULL;
 	}

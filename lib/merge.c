@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alert.h"
+#include "i18n.h"
 #include "input.h"
 
 void
@@ -139,7 +140,8 @@ ew_merge_records(const struct ew_schema *s, struct ew_rset *base,
 	struct ew_err *e)
 {
 	struct ew_rset *const sets[3] = {base, ours, theirs};
-	static const char *const names[3] = {"the common ancestor", "ours", "theirs"};
+	static const char *const names[3] = {N_("the common ancestor"), N_("ours"),
+		N_("theirs")};
 	size_t at[3] = {0, 0, 0};
 	const char *id;
 
@@ -148,8 +150,8 @@ ew_merge_records(const struct ew_schema *s, struct ew_rset *base,
 		for (size_t i = 0; i < sets[k]->n; i++)
 			if (sets[k]->v[i]->n != s->n)
 				return ew_errf(e, "record %s in %s does not have the schema's %zu columns",
-					sets[k]->v[i]->v[EW_C_ID], names[k], s->n);
-		if (index_ids(sets[k], names[k], e) < 0)
+					sets[k]->v[i]->v[EW_C_ID], _(names[k]), s->n);
+		if (index_ids(sets[k], _(names[k]), e) < 0)
 			return -1;
 	}
 	while ((id = next_id(sets, at)) != NULL) {
@@ -270,13 +272,13 @@ ew_merge_alerts(const char *base, size_t blen, const char *ours, size_t olen,
 	int rc = -1;
 
 	memset(&res, 0, sizeof res);
-	if (ew_alog_parse(&b, base, blen, "alerts.csv (common ancestor)", e) < 0)
+	if (ew_alog_parse(&b, base, blen, _("alerts.csv (common ancestor)"), e) < 0)
 		return -1;
-	if (ew_alog_parse(&o, ours, olen, "alerts.csv (ours)", e) < 0) {
+	if (ew_alog_parse(&o, ours, olen, _("alerts.csv (ours)"), e) < 0) {
 		ew_alog_free(&b);
 		return -1;
 	}
-	if (ew_alog_parse(&t, theirs, tlen, "alerts.csv (theirs)", e) < 0)
+	if (ew_alog_parse(&t, theirs, tlen, _("alerts.csv (theirs)"), e) < 0)
 		goto out;
 	/* every row of base, in its order; then what either side added */
 	bids = row_ids(&b);

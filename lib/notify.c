@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "i18n.h"
+
 int
 ew_notifier_command(struct ew_repo *r, const char *name, char **cmd,
 	struct ew_err *e)
@@ -36,19 +38,31 @@ ew_alert_summary(const struct ew_arow *row, const struct ew_rule *rule,
 	char *const *v = row->v;
 	struct ew_buf b = {0};
 
+	/* the level, rule and group are codes: as they are */
 	upper(&b, v[EW_A_LEVEL]);
 	ew_buf_addf(&b, " %s", v[EW_A_RULE]);
 	if (*v[EW_A_GROUP])
 		ew_buf_addf(&b, " %s", v[EW_A_GROUP]);
-	ew_buf_adds(&b, ": ");
+	char *head = ew_buf_detach(&b), *what;
 	if (rule && rule->sum >= 0)
-		ew_buf_addf(&b, "%s %s", s->cols[rule->sum].name, v[EW_A_COUNT]);
+		what = ew_xasprintf("%s %s", s->cols[rule->sum].name, v[EW_A_COUNT]);
 	else
-		ew_buf_addf(&b, "%s record%s", v[EW_A_COUNT],
-			strcmp(v[EW_A_COUNT], "1") == 0 ? "" : "s");
+		what = ew_xasprintf(ngettext("%s record", "%s records",
+			strtoul(v[EW_A_COUNT], NULL, 10)), v[EW_A_COUNT]);
 	if (rule && rule->window_text)
-		ew_buf_addf(&b, " in %s", rule->window_text);
-	ew_buf_addf(&b, " (%s)", v[EW_A_STATE]);
+		/* TRANSLATORS: an alert's summary, the subject of its
+		   notification: the alert's level, rule and group; what was
+		   counted ("2 records"); the rule's window ("7d"); the alert's
+		   state ("raised"), e.g. "YELLOW attacks Niono: 2 records in 7d
+		   (raised)" */
+		ew_buf_addf(&b, _("%s: %s in %s (%s)"), head, what,
+			rule->window_text, v[EW_A_STATE]);
+	else
+		/* TRANSLATORS: an alert's summary without a window, e.g.
+		   "RED deaths: 12 records (escalated)" */
+		ew_buf_addf(&b, _("%s: %s (%s)"), head, what, v[EW_A_STATE]);
+	free(head);
+	free(what);
 	return ew_buf_detach(&b);
 }
 

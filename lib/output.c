@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "csv.h"
+#include "i18n.h"
 #include "record.h"
 
 enum { TABLE_MAX_WIDTH = 40 };
@@ -265,8 +266,10 @@ ew_out_end(struct ew_out *o)
 	if (o->fmt == EW_FMT_TABLE) {
 		size_t *width = ew_xcalloc(o->ncols, sizeof *width);
 		char **head = ew_xcalloc(o->ncols, sizeof *head);
+		/* the header in the user's language; the names stay those of
+		   the data (the colours go by them) */
 		for (size_t i = 0; i < o->ncols; i++) {
-			head[i] = cell(o->names[i]);
+			head[i] = cell(*o->names[i] ? _(o->names[i]) : "");
 			width[i] = ew_utf8_columns(head[i], strlen(head[i]));
 		}
 		for (size_t k = 0; k < o->cells.n; k++) {

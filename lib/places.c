@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "i18n.h"
 
 static int
 load_rows(struct ew_csv *r, const char *path, void *ctx, struct ew_err *e)
@@ -48,7 +49,8 @@ load_rows(struct ew_csv *r, const char *path, void *ctx, struct ew_err *e)
 int
 ew_places_load(struct ew_places *p, const char *path, struct ew_err *e)
 {
-	int rc = ew_csv_load_file(path, "gazetteer", load_rows, p, e);
+	/* TRANSLATORS: a kind of file, in "cannot read %s 'FILE'" */
+	int rc = ew_csv_load_file(path, N_("gazetteer"), load_rows, p, e);
 
 	if (rc < 0)
 		ew_places_free(p);

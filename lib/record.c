@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "i18n.h"
 
 static const char *const channels[] = {"sms", "phone", "in-person", "radio",
 	"web", "email", "form", "other", NULL};
@@ -19,34 +20,41 @@ static const struct {
 	enum ew_coltype type;
 	const char *const *values;
 } builtin[EW_NBUILTIN] = {
-	{"id", EW_T_ID, NULL},
-	{"event_date", EW_T_DATE, NULL},
-	{"date_precision", EW_T_PREC, NULL},
-	{"reported_at", EW_T_TIME, NULL},
-	{"updated_at", EW_T_TIME, NULL},
-	{"reporter", EW_T_LINE, NULL},
-	{"channel", EW_T_ENUM, channels},
-	{"region", EW_T_LINE, NULL},
-	{"cercle", EW_T_LINE, NULL},
-	{"commune", EW_T_LINE, NULL},
-	{"location", EW_T_LINE, NULL},
-	{"latitude", EW_T_LAT, NULL},
-	{"longitude", EW_T_LON, NULL},
-	{"geo_precision", EW_T_PREC, NULL},
-	{"category", EW_T_LINE, NULL},
-	{"severity", EW_T_SEVERITY, NULL},
-	{"killed", EW_T_COUNT, NULL},
-	{"injured", EW_T_COUNT, NULL},
-	{"abducted", EW_T_COUNT, NULL},
-	{"displaced", EW_T_COUNT, NULL},
-	{"actor1", EW_T_LINE, NULL},
-	{"actor2", EW_T_LINE, NULL},
-	{"source", EW_T_LINE, NULL},
-	{"status", EW_T_ENUM, statuses},
-	{"duplicate_of", EW_T_REF, NULL},
-	{"sensitivity", EW_T_ENUM, sensitivities},
-	{"description", EW_T_TEXT, NULL},
-	{"tags", EW_T_LINE, NULL},
+	/*
+	 * TRANSLATORS: the columns of a report, shown translated only as
+	 * the short column headers of a table (ew list --format table):
+	 * keep them short (event_date: date, severity: gravité, killed:
+	 * tués). Elsewhere, and where a user types a field, the English
+	 * names stay.
+	 */
+	{N_("id"), EW_T_ID, NULL},
+	{N_("event_date"), EW_T_DATE, NULL},
+	{N_("date_precision"), EW_T_PREC, NULL},
+	{N_("reported_at"), EW_T_TIME, NULL},
+	{N_("updated_at"), EW_T_TIME, NULL},
+	{N_("reporter"), EW_T_LINE, NULL},
+	{N_("channel"), EW_T_ENUM, channels},
+	{N_("region"), EW_T_LINE, NULL},
+	{N_("cercle"), EW_T_LINE, NULL},
+	{N_("commune"), EW_T_LINE, NULL},
+	{N_("location"), EW_T_LINE, NULL},
+	{N_("latitude"), EW_T_LAT, NULL},
+	{N_("longitude"), EW_T_LON, NULL},
+	{N_("geo_precision"), EW_T_PREC, NULL},
+	{N_("category"), EW_T_LINE, NULL},
+	{N_("severity"), EW_T_SEVERITY, NULL},
+	{N_("killed"), EW_T_COUNT, NULL},
+	{N_("injured"), EW_T_COUNT, NULL},
+	{N_("abducted"), EW_T_COUNT, NULL},
+	{N_("displaced"), EW_T_COUNT, NULL},
+	{N_("actor1"), EW_T_LINE, NULL},
+	{N_("actor2"), EW_T_LINE, NULL},
+	{N_("source"), EW_T_LINE, NULL},
+	{N_("status"), EW_T_ENUM, statuses},
+	{N_("duplicate_of"), EW_T_REF, NULL},
+	{N_("sensitivity"), EW_T_ENUM, sensitivities},
+	{N_("description"), EW_T_TEXT, NULL},
+	{N_("tags"), EW_T_LINE, NULL},
 };
 
 static int
@@ -130,10 +138,12 @@ ew_enum_check(const struct ew_col *c, const char *v, struct ew_buf *why)
 	for (size_t i = 0; c->values && c->values[i]; i++)
 		if (strcmp(c->values[i], v) == 0)
 			return 1;
-	ew_buf_addf(why, "invalid %s '%s' (expected one of: ", c->name, v);
+	struct ew_buf list = {0};
 	for (size_t i = 0; c->values && c->values[i]; i++)
-		ew_buf_addf(why, "%s%s", i ? ", " : "", c->values[i]);
-	ew_buf_addc(why, ')');
+		ew_buf_addf(&list, "%s%s", i ? ", " : "", c->values[i]);
+	ew_buf_addf(why, _("invalid %s '%s' (expected one of: %s)"), c->name, v,
+		list.s ? list.s : "");
+	ew_buf_free(&list);
 	return 0;
 }
 

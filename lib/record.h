@@ -39,9 +39,6 @@ enum ew_column {
 	EW_NBUILTIN
 };
 
-/* The message for a column the schema does not have (takes its name). */
-#define EW_UNKNOWN_COLUMN "unknown column '%s' (declare it in ew.conf as [record] extra-columns, or remove it)"
-
 struct ew_col {
 	char *name;
 	enum ew_coltype type;

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "i18n.h"
+
 extern char **environ;
 
 void
@@ -360,7 +362,7 @@ last_words(const struct ew_buf *err)
 			break;
 		p = nl + 1;
 	}
-	char *res = ew_xstrdup(best ? best : last ? last : "git gave no reason");
+	char *res = ew_xstrdup(best ? best : last ? last : _("git gave no reason"));
 	ew_buf_free(&clean);
 	return res;
 }

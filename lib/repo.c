@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "i18n.h"
 #include "input.h"
 
 #ifndef SHAREDIR
@@ -25,7 +26,7 @@ int
 ew_git_err(struct ew_err *e, const char *what)
 {
 	const git_error *g = git_error_last();
-	return ew_errf(e, "%s: %s", what, g && g->message ? g->message : "unknown libgit2 error");
+	return ew_errf(e, "%s: %s", what, g && g->message ? g->message : _("unknown libgit2 error"));
 }
 
 static int
@@ -150,7 +151,7 @@ ew_register_driver(git_repository *git, struct ew_err *e)
 	    git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) < 0 ||
 	    git_config_set_string(local, "merge.ew.name", "ew: records merged by id, field by field") < 0 ||
 	    git_config_set_string(local, "merge.ew.driver", cmd.s) < 0)
-		rc = ew_git_err(e, "cannot register the ew merge driver in .git/config");
+		rc = ew_git_err(e, _("cannot register the ew merge driver in .git/config"));
 	git_config_free(local);
 	git_config_free(cfg);
 	ew_buf_free(&cmd);
@@ -241,7 +242,7 @@ load_schema(struct ew_repo *r, struct ew_err *e)
 	int rc;
 
 	if (git_config_open_ondisk(&cfg, path) < 0) {
-		rc = ew_git_err(e, "cannot read ew.conf");
+		rc = ew_git_err(e, _("cannot read ew.conf"));
 		goto out;
 	}
 	rc = git_config_get_string_buf(&extra, cfg, "record.extra-columns");
@@ -281,7 +282,7 @@ ew_repo_open(struct ew_repo *r, const char *dir, int flags, struct ew_err *e)
 	r->root = ew_xasprintf("%s/", root);
 	free(root);
 	if (git_repository_open_ext(&r->git, r->root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
-		ew_git_err(e, "cannot open the git repository");
+		ew_git_err(e, _("cannot open the git repository"));
 		ew_repo_close(r);
 		return -1;
 	}
@@ -370,7 +371,7 @@ ew_repo_lock(struct ew_repo *r, struct ew_err *e)
 	if (r->lockfd >= 0)
 		return 0;
 	if (ew_repo_flock(r, "ew.lock",
-		"repository is locked by another ew process", &r->lockfd, e) < 0)
+		_("repository is locked by another ew process"), &r->lockfd, e) < 0)
 		return -1;
 	if (recover(r, e) < 0) {
 		ew_repo_unlock(r);
@@ -393,7 +394,7 @@ head_tree(struct ew_repo *r, git_tree **tree, struct ew_err *e)
 	git_object *obj = NULL;
 
 	if (git_revparse_single(&obj, r->git, "HEAD^{tree}") < 0)
-		return ew_git_err(e, "cannot read HEAD");
+		return ew_git_err(e, _("cannot read HEAD"));
 	*tree = (git_tree *)obj;
 	return 0;
 }
@@ -425,7 +426,7 @@ ew_repo_read_at(struct ew_repo *r, const git_oid *at, const char *path,
 			rc = git_commit_tree(&tree, c);
 		git_commit_free(c);
 		if (rc < 0)
-			return ew_git_err(e, "cannot read the commit");
+			return ew_git_err(e, _("cannot read the commit"));
 	}
 	rc = git_tree_entry_bypath(&ent, tree, path);
 	if (rc == GIT_ENOTFOUND) {
@@ -686,7 +687,7 @@ ew_repo_resolve_at(struct ew_repo *r, const char *spec, git_oid *out,
 		git_oid head;
 		if (git_reference_name_to_id(&head, r->git, "HEAD") < 0 ||
 		    git_commit_lookup(&c, r->git, &head) < 0)
-			return ew_git_err(e, "cannot read HEAD");
+			return ew_git_err(e, _("cannot read HEAD"));
 		while (c && (time_t)git_commit_time(c) > end) {
 			git_commit *p = NULL;
 			if (git_commit_parentcount(c) == 0) {
@@ -695,7 +696,7 @@ ew_repo_resolve_at(struct ew_repo *r, const char *spec, git_oid *out,
 			}
 			if (git_commit_parent(&p, c, 0) < 0) {
 				git_commit_free(c);
-				return ew_git_err(e, "cannot read the history");
+				return ew_git_err(e, _("cannot read the history"));
 			}
 			git_commit_free(c);
 			c = p;
@@ -728,7 +729,7 @@ ew_repo_walk(struct ew_repo *r, int oldest_first, git_revwalk **walk,
 	    git_revwalk_push_head(*walk) < 0) {
 		git_revwalk_free(*walk);
 		*walk = NULL;
-		return ew_git_err(e, "cannot walk the history");
+		return ew_git_err(e, _("cannot walk the history"));
 	}
 	return 0;
 }
@@ -940,7 +941,7 @@ make_sig(git_signature **sig, const char *who, time_t t, struct ew_err *e)
 	if (!*name || strchr(name, '\n') || strchr(email, '<') || strchr(email, '\n'))
 		rc = ew_errf(e, "invalid author '%s' (expected 'Name <email>' or 'Name')", who);
 	else if (git_signature_new(sig, name, email, (git_time_t)t, 0) < 0)
-		rc = ew_git_err(e, "invalid author");
+		rc = ew_git_err(e, _("invalid author"));
 	free(name);
 	free(email);
 	return rc;
@@ -991,7 +992,7 @@ signatures(git_repository *git, const char *author, git_signature **a,
 	} else if (def) {
 		if (git_signature_new(a, def->name, def->email, (git_time_t)now, 0) < 0) {
 			git_signature_free(def);
-			return ew_git_err(e, "invalid git identity");
+			return ew_git_err(e, _("invalid git identity"));
 		}
 	} else {
 		return ew_errf(e, "no author: pass --author 'Name <email>', set EW_AUTHOR, or set git's user.name and user.email");
@@ -1002,7 +1003,7 @@ signatures(git_repository *git, const char *author, git_signature **a,
 	if (rc < 0) {
 		git_signature_free(*a);
 		*a = NULL;
-		return ew_git_err(e, "invalid committer");
+		return ew_git_err(e, _("invalid committer"));
 	}
 	return 0;
 }
@@ -1037,7 +1038,7 @@ move_head(git_repository *git, const git_oid *id, const git_oid *from,
 	int rc;
 
 	if (git_reference_lookup(&head, git, "HEAD") < 0)
-		return ew_git_err(e, "cannot read HEAD");
+		return ew_git_err(e, _("cannot read HEAD"));
 	const char *branch = git_reference_type(head) == GIT_REFERENCE_SYMBOLIC
 		? git_reference_symbolic_target(head) : "HEAD";
 	if (from)
@@ -1045,9 +1046,9 @@ move_head(git_repository *git, const git_oid *id, const git_oid *from,
 	else
 		rc = git_reference_create(&moved, git, branch, id, 0, log);
 	if (rc == GIT_EMODIFIED)
-		rc = ew_git_err(e, "cannot move HEAD (did something else change the repository?)");
+		rc = ew_git_err(e, _("cannot move HEAD (did something else change the repository?)"));
 	else if (rc < 0)
-		rc = ew_git_err(e, "cannot move HEAD");
+		rc = ew_git_err(e, _("cannot move HEAD"));
 	git_reference_free(moved);
 	git_reference_free(head);
 	return rc;
@@ -1071,7 +1072,7 @@ write_commit(git_repository *git, const git_signature *a,
 
 	if (git_commit_create_buffer(&buf, git, a, c, NULL, msg, tree,
 		nparents, parents) < 0) {
-		ew_git_err(e, "cannot create the commit");
+		ew_git_err(e, _("cannot create the commit"));
 		goto out;
 	}
 	/* put back the empty email of a name-only author or committer */
@@ -1103,12 +1104,12 @@ write_commit(git_repository *git, const git_signature *a,
 		int wrc = git_commit_create_with_signature(out, git, text.s, sig, NULL);
 		free(sig);
 		if (wrc < 0) {
-			ew_git_err(e, "cannot write the signed commit");
+			ew_git_err(e, _("cannot write the signed commit"));
 			goto out;
 		}
 	} else if (git_repository_odb(&odb, git) < 0 ||
 	    git_odb_write(out, odb, text.s, text.len, GIT_OBJECT_COMMIT) < 0) {
-		ew_git_err(e, "cannot write the commit");
+		ew_git_err(e, _("cannot write the commit"));
 		goto out;
 	}
 	rc = 0;
@@ -1474,7 +1475,7 @@ check_unchanged(struct ew_repo *r, git_tree *head, git_index *idx,
 	if (index_vouches(idx, path, git_tree_entry_id(te), &st, index_mtime))
 		goto out;
 	if (git_odb_hashfile(&disk, full, GIT_OBJECT_BLOB) < 0)
-		rc = ew_git_err(e, "cannot read the file to compare it with HEAD");
+		rc = ew_git_err(e, _("cannot read the file to compare it with HEAD"));
 	else if (!git_oid_equal(&disk, git_tree_entry_id(te)))
 		rc = ew_errf(e, "'%s' has uncommitted changes; commit them or discard them with 'git checkout -- %s'", path, path);
 out:
@@ -1526,12 +1527,16 @@ check_nothing_staged(struct ew_repo *r, git_index *idx, struct ew_err *e)
 	if (head_tree(r, &tree, e) < 0)
 		return -1;
 	if (git_diff_tree_to_index(&diff, r->git, tree, idx, NULL) < 0) {
-		rc = ew_git_err(e, "cannot compare the index with HEAD");
+		rc = ew_git_err(e, _("cannot compare the index with HEAD"));
 	} else if (git_diff_num_deltas(diff) > 0) {
 		const git_diff_delta *d = git_diff_get_delta(diff, 0);
 		const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
-		rc = ew_errf(e, "the index has staged changes ('%s'%s); commit them, or unstage them with 'git reset', first",
-			path, git_diff_num_deltas(diff) > 1 ? " and more" : "");
+		if (git_diff_num_deltas(diff) > 1)
+			rc = ew_errf(e, "the index has staged changes ('%s' and more); commit them, or unstage them with 'git reset', first",
+				path);
+		else
+			rc = ew_errf(e, "the index has staged changes ('%s'); commit them, or unstage them with 'git reset', first",
+				path);
 	}
 	git_diff_free(diff);
 	git_tree_free(tree);
@@ -1758,7 +1763,7 @@ recover(struct ew_repo *r, struct ew_err *e)
 	}
 	git_reference_free(head);
 	if (rc == 0 && (git_repository_index(&idx, r->git) < 0 || git_index_read(idx, 1) < 0))
-		rc = ew_git_err(e, "cannot read the index to repair it");
+		rc = ew_git_err(e, _("cannot read the index to repair it"));
 	for (char *p = list, *nl; rc == 0 && *p; p = nl + 1) {
 		nl = strchr(p, '\n');
 		if (!nl)
@@ -1778,7 +1783,7 @@ recover(struct ew_repo *r, struct ew_err *e)
 	}
 	if (rc == 0 && (git_index_write(idx) < 0 ||
 	    sync_file(git_index_path(idx)) < 0))
-		rc = ew_git_err(e, "cannot write the repaired index");
+		rc = ew_git_err(e, _("cannot write the repaired index"));
 	git_index_free(idx);
 	free(list);
 	free(jp);
@@ -1825,7 +1830,7 @@ commit_changes(struct ew_repo *r, const struct ew_change *ch, size_t n,
 	if (stat(index_path, &ist) == 0)
 		index_mtime = ist.st_mtim;
 	if (git_repository_index(&idx, r->git) < 0 || git_index_read(idx, 1) < 0) {
-		ew_git_err(e, "cannot read the index");
+		ew_git_err(e, _("cannot read the index"));
 		goto out;
 	}
 	if (head_tree(r, &tree, e) < 0)
@@ -1857,17 +1862,17 @@ commit_changes(struct ew_repo *r, const struct ew_change *ch, size_t n,
 	}
 	if (git_index_write_tree(&tree_id, idx) < 0 ||
 	    git_tree_lookup(&tree, r->git, &tree_id) < 0) {
-		ew_git_err(e, "cannot write the tree");
+		ew_git_err(e, _("cannot write the tree"));
 		goto undo;
 	}
 	if (git_reference_name_to_id(&head, r->git, "HEAD") < 0 ||
 	    git_commit_lookup(&parents[0], r->git, &head) < 0) {
-		ew_git_err(e, "cannot read HEAD");
+		ew_git_err(e, _("cannot read HEAD"));
 		goto undo;
 	}
 	if (ff) {
 		if (git_commit_lookup(&parents[1], r->git, ff) < 0) {
-			ew_git_err(e, "cannot read the commit to fast-forward to");
+			ew_git_err(e, _("cannot read the commit to fast-forward to"));
 			goto undo;
 		}
 		if (git_oid_cmp(git_commit_tree_id(parents[1]), &tree_id) != 0) {
@@ -1877,7 +1882,7 @@ commit_changes(struct ew_repo *r, const struct ew_change *ch, size_t n,
 		commit_id = *ff;
 	} else {
 		if (merge && git_commit_lookup(&parents[1], r->git, merge) < 0) {
-			ew_git_err(e, "cannot read the commit to merge");
+			ew_git_err(e, _("cannot read the commit to merge"));
 			goto undo;
 		}
 		if (write_commit(r->git, a, c, msg, tree,
@@ -1907,7 +1912,7 @@ commit_changes(struct ew_repo *r, const struct ew_change *ch, size_t n,
 	}
 	index_written = 1; /* a failed write may have replaced it, too */
 	if (git_index_write(idx) < 0) {
-		ew_git_err(e, "cannot write the index");
+		ew_git_err(e, _("cannot write the index"));
 		goto undo;
 	}
 	/* libgit2 renames the index into place without syncing it */
@@ -1935,6 +1940,7 @@ commit_changes(struct ew_repo *r, const struct ew_change *ch, size_t n,
 		git_oid_tostr(out, 41, &commit_id);
 	if (stands) {
 		char *why = ew_xstrdup(e->msg);
+		/* TRANSLATORS: %s is what failed after the commit was made */
 		ew_errf(e, "the commit is made, but %s", why);
 		free(why);
 		goto out;
@@ -2091,7 +2097,7 @@ set_sign_key(const char *root, const char *key, struct ew_err *e)
 		key = abs;
 	if (git_config_open_ondisk(&cfg, path) < 0 ||
 	    git_config_set_string(cfg, "sign.key", key) < 0)
-		rc = ew_git_err(e, "cannot write sign.key into ew.conf");
+		rc = ew_git_err(e, _("cannot write sign.key into ew.conf"));
 	git_config_free(cfg);
 	free(abs);
 	free(path);
@@ -2121,17 +2127,17 @@ first_commit(git_repository *git, const char *sharedir, const char *sign_key,
 	if (sign_key && set_sign_key(root, sign_key, e) < 0)
 		goto out;
 	if (git_repository_index(&idx, git) < 0) {
-		ew_git_err(e, "cannot stage files");
+		ew_git_err(e, _("cannot stage files"));
 		goto out;
 	}
 	for (size_t i = 0; i < NINIT; i++)
 		if (git_index_add_bypath(idx, init_files[i]) < 0) {
-			ew_git_err(e, "cannot stage files");
+			ew_git_err(e, _("cannot stage files"));
 			goto out;
 		}
 	if (git_index_write(idx) < 0 || git_index_write_tree(&tree_id, idx) < 0 ||
 	    git_tree_lookup(&tree, git, &tree_id) < 0) {
-		ew_git_err(e, "cannot make the first commit");
+		ew_git_err(e, _("cannot make the first commit"));
 		goto out;
 	}
 	rc = create_commit(git, a, c, "Initialise ew repository\n\nEw-Action: init\n",
@@ -2164,7 +2170,7 @@ ew_repo_init(const char *dir, const char *sharedir, const char *author,
 		goto out;
 	}
 	if (git_repository_init(&git, dir, 0) < 0)
-		ew_git_err(e, "cannot create the git repository");
+		ew_git_err(e, _("cannot create the git repository"));
 	else if ((rc = first_commit(git, sharedir, sign_key, a, c, e)) == 0)
 		rc = ew_register_driver(git, e);
 	git_repository_free(git);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "i18n.h"
 #include "rules.h"
 #include "svg.h"
 #include "taxonomy.h"
@@ -16,8 +17,9 @@ struct ew_report_want {
 	size_t alert;
 };
 
-static const char *const fig_names[EW_NFIGS] = {"Killed", "Injured",
-	"Abducted", "Displaced"};
+/* The figures' names, in English as the data-figure keys have them. */
+static const char *const fig_names[EW_NFIGS] = {N_("Killed"), N_("Injured"),
+	N_("Abducted"), N_("Displaced")};
 static const size_t fig_cols[EW_NFIGS] = {EW_C_KILLED, EW_C_INJURED,
 	EW_C_ABDUCTED, EW_C_DISPLACED};
 
@@ -386,7 +388,9 @@ ew_report_free(struct ew_report *rp)
 static const char *
 cercle_name(const struct ew_report_cercle *c)
 {
-	return *c->name ? c->name : "(other)";
+	/* TRANSLATORS: the row of the cercles the gazetteer does not
+	   have, or the column of the categories the taxonomy lacks */
+	return *c->name ? c->name : _("(other)");
 }
 
 /* The last row (other cercles) is shown only when it counts something. */
@@ -399,7 +403,7 @@ cercle_shown(const struct ew_report *rp, size_t i)
 static const char *
 category_label(const struct ew_report *rp, size_t k)
 {
-	return k < rp->tax->n ? ew_category_label(&rp->tax->v[k]) : "(other)";
+	return k < rp->tax->n ? ew_category_label(&rp->tax->v[k]) : _("(other)");
 }
 
 static long
@@ -419,10 +423,41 @@ week_range(const struct ew_report *rp, int w, char from[11], char to[11])
 	ew_date_format(rp->week_start[w] + 6, to);
 }
 
+/* A cercle's highest level as a class name has it: "none" without one. */
 static const char *
 level_name(int level)
 {
 	return level < 0 ? "none" : ew_level_name(level);
+}
+
+/*
+ * The words of the levels as the report shows them to its readers, by
+ * the names ew_level_name gives (rules.conf's words).
+ */
+static const char *const level_words[] = {
+	/* TRANSLATORS: the alert level of a cercle without an open alert */
+	N_("none"),
+	/* TRANSLATORS: alert levels, the words of rules.conf */
+	N_("info"), N_("yellow"), N_("orange"), N_("red"),
+};
+
+/* A level as shown: in the language of messages. */
+static const char *
+level_label(int level)
+{
+	const char *name = level_name(level);
+
+	for (size_t i = 0; i < sizeof level_words / sizeof level_words[0]; i++)
+		if (strcmp(level_words[i], name) == 0)
+			return _(level_words[i]);
+	return name;
+}
+
+/* An alert's state as shown. */
+static const char *
+state_label(const struct ew_alert *a)
+{
+	return a->acked ? _("acknowledged") : _("open");
 }
 
 /* Open alerts, the highest level first, then in the order raised. */
@@ -445,6 +480,32 @@ sorted_alerts(const struct ew_report *rp)
 		memcpy(v, rp->alerts, rp->nalerts * sizeof *v);
 	qsort(v, rp->nalerts, sizeof *v, cmp_alert);
 	return v;
+}
+
+/* The period's format: the first and last day, the number of days. */
+static const char *
+period_format(long days)
+{
+	/* TRANSLATORS: the first and the last day of the report's period,
+	   and its number of days */
+	return ngettext("Period: %s to %s (%ld days)",
+		"Period: %s to %s (%ld days)", (unsigned long)days);
+}
+
+static const char *
+confidential_text(void)
+{
+	return _("Confidential: this report includes the figures and details "
+		"of confidential reports.");
+}
+
+/* The note on confidential reports left out, made in b. */
+static const char *
+hidden_text(const struct ew_report *rp, struct ew_buf *b)
+{
+	ew_buf_addf(b, _("Confidential reports counted as incidents only, their "
+		"other figures left out: %ld."), rp->hidden);
+	return b->s;
 }
 
 /* ---- HTML ---- */
@@ -509,65 +570,100 @@ html_head(const struct ew_report *rp, struct ew_buf *out)
 
 	ew_date_format(rp->o.since, since);
 	ew_date_format(rp->o.until, until);
-	ew_buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-		"<meta charset=\"utf-8\">\n"
+	ew_buf_addf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n",
+		ew_i18n_french() ? "fr" : "en");
+	ew_buf_adds(out, "<meta charset=\"utf-8\">\n"
 		"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 		"style-src 'unsafe-inline'; img-src data:\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		"<meta name=\"generator\" content=\"ew " EW_VERSION "\">\n"
 		"<link rel=\"icon\" href=\"data:,\">\n<title>");
 	if (rp->region) {
-		ew_buf_adds(out, "Situation report, ");
-		h(out, rp->region);
-		ew_buf_adds(out, " region, ");
+		struct ew_buf region = {0};
+		h(&region, rp->region);
+		/* TRANSLATORS: the page's title: the region, the first and
+		   the last day of the period */
+		ew_buf_addf(out, _("Situation report, %s region, %s to %s"),
+			region.s, since, until);
+		ew_buf_free(&region);
 	} else {
-		ew_buf_adds(out, "Situation report, ");
+		/* TRANSLATORS: the page's title: the first and the last day
+		   of the period */
+		ew_buf_addf(out, _("Situation report, %s to %s"), since, until);
 	}
-	ew_buf_addf(out, "%s to %s</title>\n<style>\n%s</style>\n</head>\n<body>\n",
-		since, until, css);
+	ew_buf_addf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
+		css);
+}
+
+/* The report's heading, the region's name escaped by esc. */
+static void
+heading(const struct ew_report *rp,
+	void (*esc)(struct ew_buf *, const char *), struct ew_buf *out)
+{
+	if (rp->region) {
+		struct ew_buf region = {0};
+		esc(&region, rp->region);
+		/* TRANSLATORS: the report's heading; %s is the region */
+		ew_buf_addf(out, _("Situation report: %s region"), region.s);
+		ew_buf_free(&region);
+	} else {
+		ew_buf_adds(out, _("Situation report"));
+	}
+}
+
+/* The period's bounds and length, and the time of the report, as text. */
+struct when {
+	char since[11], until[11], now[21];
+	long days;
+};
+
+static void
+when_of(const struct ew_report *rp, struct when *w)
+{
+	ew_date_format(rp->o.since, w->since);
+	ew_date_format(rp->o.until, w->until);
+	ew_time_format(rp->o.now, w->now);
+	w->days = rp->o.until - rp->o.since + 1;
 }
 
 static void
 html_title(const struct ew_report *rp, struct ew_buf *out)
 {
-	char since[11], until[11], now[21];
+	struct when w;
+	struct ew_buf b = {0};
 
-	ew_date_format(rp->o.since, since);
-	ew_date_format(rp->o.until, until);
-	ew_time_format(rp->o.now, now);
-	ew_buf_adds(out, "<header>\n<h1>Situation report");
-	if (rp->region) {
-		ew_buf_adds(out, ": ");
-		h(out, rp->region);
-		ew_buf_adds(out, " region");
-	}
+	when_of(rp, &w);
+	ew_buf_adds(out, "<header>\n<h1>");
+	heading(rp, h, out);
 	ew_buf_addf(out, "</h1>\n<p class=\"meta\" id=\"period\" data-since=\"%s\" "
-		"data-until=\"%s\">Period: %s to %s (%ld days)</p>\n", since, until,
-		since, until, rp->o.until - rp->o.since + 1);
-	ew_buf_addf(out, "<p class=\"meta\">Made at %s by ew %s.</p>\n", now,
-		EW_VERSION);
+		"data-until=\"%s\">", w.since, w.until);
+	ew_buf_addf(out, period_format(w.days), w.since, w.until, w.days);
+	ew_buf_adds(out, "</p>\n<p class=\"meta\">");
+	/* TRANSLATORS: the time the report was made, ew's version */
+	ew_buf_addf(out, _("Made at %s by ew %s."), w.now, EW_VERSION);
+	ew_buf_adds(out, "</p>\n");
 	if (rp->o.confidential)
-		ew_buf_adds(out, "<p class=\"banner\">Confidential: this report "
-			"includes the figures and details of confidential reports.</p>\n");
+		ew_buf_addf(out, "<p class=\"banner\">%s</p>\n", confidential_text());
 	else if (rp->hidden)
-		ew_buf_addf(out, "<p class=\"note\" id=\"hidden\">Confidential "
-			"reports counted as incidents only, their other figures left "
-			"out: %ld.</p>\n", rp->hidden);
+		ew_buf_addf(out, "<p class=\"note\" id=\"hidden\">%s</p>\n",
+			hidden_text(rp, &b));
 	ew_buf_adds(out, "</header>\n");
+	ew_buf_free(&b);
 }
 
 static void
 html_figures(const struct ew_report *rp, struct ew_buf *out)
 {
-	ew_buf_addf(out, "<section id=\"headline\">\n<h2>Headline figures</h2>\n"
-		"<dl class=\"figures\">\n<div><dt>Incidents</dt>"
-		"<dd data-figure=\"incidents\">%ld</dd></div>\n", rp->incidents);
+	ew_buf_addf(out, "<section id=\"headline\">\n<h2>%s</h2>\n"
+		"<dl class=\"figures\">\n<div><dt>%s</dt>"
+		"<dd data-figure=\"incidents\">%ld</dd></div>\n",
+		_("Headline figures"), _("Incidents"), rp->incidents);
 	for (int f = 0; f < EW_NFIGS; f++) {
 		char key[16];
 		snprintf(key, sizeof key, "%s", fig_names[f]);
 		key[0] = (char)(key[0] - 'A' + 'a');
 		ew_buf_addf(out, "<div><dt>%s</dt><dd data-figure=\"%s\">%ld</dd></div>\n",
-			fig_names[f], key, rp->fig[f]);
+			_(fig_names[f]), key, rp->fig[f]);
 	}
 	ew_buf_adds(out, "</dl>\n</section>\n");
 }
@@ -583,41 +679,56 @@ static void
 level_badge(struct ew_buf *out, int level)
 {
 	ew_buf_addf(out, "<span class=\"badge lvl-%s\">%s</span>",
-		level_name(level), level_name(level));
+		level_name(level), level_label(level));
 }
 
 static void
 html_map(const struct ew_report *rp, struct ew_buf *out)
 {
-	static const struct ew_svg_key keys[] = {{"lvl-none", "no open alert"},
-		{"lvl-info", "info"}, {"lvl-yellow", "yellow"},
-		{"lvl-orange", "orange"}, {"lvl-red", "red"}};
+	/* none, then the levels, rising */
+	static const char *const key_classes[] = {"lvl-none", "lvl-info",
+		"lvl-yellow", "lvl-orange", "lvl-red"};
+	enum { NKEYS = sizeof key_classes / sizeof key_classes[0] };
+	struct ew_svg_key keys[NKEYS];
 	struct ew_svg_place *pl = ew_xcalloc(rp->nc, sizeof *pl);
 	char **titles = ew_xcalloc(rp->nc, sizeof *titles);
 	char **classes = ew_xcalloc(rp->nc, sizeof *classes);
 	size_t n = 0;
 
+	keys[0] = (struct ew_svg_key){key_classes[0], _("no open alert")};
+	for (size_t k = 1; k < NKEYS; k++)
+		keys[k] = (struct ew_svg_key){key_classes[k],
+			level_label((int)k - 1)};
 	for (size_t i = 0; i + 1 < rp->nc; i++) {
 		const struct ew_report_cercle *c = &rp->c[i];
 		if (!c->located)
 			continue;
 		classes[n] = ew_xasprintf("lvl-%s", level_name(c->level));
+		unsigned long count = (unsigned long)c->incidents;
 		titles[n] = c->level < 0 ?
-			ew_xasprintf("%s: %ld incidents, no open alert", c->name, c->incidents) :
-			ew_xasprintf("%s: %ld incidents, open alert level %s", c->name,
-				c->incidents, level_name(c->level));
+			/* TRANSLATORS: a cercle's tooltip on the map: its name,
+			   its number of incidents */
+			ew_xasprintf(ngettext("%s: %ld incidents, no open alert",
+				"%s: %ld incidents, no open alert", count),
+				c->name, c->incidents) :
+			/* TRANSLATORS: a cercle's tooltip on the map: its name,
+			   its number of incidents, the level of its alert */
+			ew_xasprintf(ngettext("%s: %ld incidents, open alert level %s",
+				"%s: %ld incidents, open alert level %s", count),
+				c->name, c->incidents, level_label(c->level));
 		pl[n] = (struct ew_svg_place){c->name, c->lat, c->lon, c->incidents,
 			classes[n], titles[n]};
 		n++;
 	}
-	struct ew_svg_map m = {"Incidents by cercle, coloured by the highest open alert",
-		pl, n, keys, sizeof keys / sizeof keys[0], 560, 500, 42};
+	struct ew_svg_map m = {
+		_("Incidents by cercle, coloured by the highest open alert"),
+		pl, n, keys, NKEYS, 560, 500, 42};
 	ew_buf_adds(out, "<figure id=\"map\">\n");
 	ew_svg_map(out, &m);
-	ew_buf_adds(out, "<figcaption class=\"note\">Circle area is proportional to "
-		"the number of incidents in the period; a hollow circle: none. "
-		"Colour: the highest level of the cercle's open alerts.</figcaption>\n"
-		"</figure>\n");
+	ew_buf_addf(out, "<figcaption class=\"note\">%s</figcaption>\n"
+		"</figure>\n", _("Circle area is proportional to the number of "
+		"incidents in the period; a hollow circle: none. Colour: the "
+		"highest level of the cercle's open alerts."));
 	for (size_t i = 0; i < n; i++) {
 		free(titles[i]);
 		free(classes[i]);
@@ -630,11 +741,12 @@ html_map(const struct ew_report *rp, struct ew_buf *out)
 static void
 html_cercles(const struct ew_report *rp, struct ew_buf *out)
 {
-	ew_buf_adds(out, "<div>\n<h3>By cercle</h3>\n<table id=\"cercles\">\n"
-		"<thead><tr><th>Cercle</th><th class=\"n\">Incidents</th>");
+	ew_buf_addf(out, "<div>\n<h3>%s</h3>\n<table id=\"cercles\">\n"
+		"<thead><tr><th>%s</th><th class=\"n\">%s</th>", _("By cercle"),
+		_("Cercle"), _("Incidents"));
 	for (int f = 0; f < EW_NFIGS; f++)
-		ew_buf_addf(out, "<th class=\"n\">%s</th>", fig_names[f]);
-	ew_buf_adds(out, "<th>Alert</th></tr></thead>\n<tbody>\n");
+		ew_buf_addf(out, "<th class=\"n\">%s</th>", _(fig_names[f]));
+	ew_buf_addf(out, "<th>%s</th></tr></thead>\n<tbody>\n", _("Alert"));
 	for (size_t i = 0; i < rp->nc; i++) {
 		const struct ew_report_cercle *c = &rp->c[i];
 		if (!cercle_shown(rp, i))
@@ -657,8 +769,9 @@ html_cercles(const struct ew_report *rp, struct ew_buf *out)
 static void
 html_matrix(const struct ew_report *rp, struct ew_buf *out)
 {
-	ew_buf_adds(out, "<section id=\"matrix\">\n<h2>Incidents by cercle and "
-		"category</h2>\n<table>\n<thead><tr><th>Cercle</th>");
+	ew_buf_addf(out, "<section id=\"matrix\">\n<h2>%s</h2>\n<table>\n"
+		"<thead><tr><th>%s</th>", _("Incidents by cercle and category"),
+		_("Cercle"));
 	for (size_t k = 0; k < rp->ncat; k++) {
 		if (!category_total(rp, k))
 			continue;
@@ -666,7 +779,8 @@ html_matrix(const struct ew_report *rp, struct ew_buf *out)
 		h(out, category_label(rp, k));
 		ew_buf_adds(out, "</th>");
 	}
-	ew_buf_adds(out, "<th class=\"n\">Total</th></tr></thead>\n<tbody>\n");
+	ew_buf_addf(out, "<th class=\"n\">%s</th></tr></thead>\n<tbody>\n",
+		_("Total"));
 	for (size_t i = 0; i < rp->nc; i++) {
 		if (!cercle_shown(rp, i))
 			continue;
@@ -679,7 +793,7 @@ html_matrix(const struct ew_report *rp, struct ew_buf *out)
 		num_cell(out, rp->c[i].incidents);
 		ew_buf_adds(out, "</tr>\n");
 	}
-	ew_buf_adds(out, "<tr class=\"total\"><td>Total</td>");
+	ew_buf_addf(out, "<tr class=\"total\"><td>%s</td>", _("Total"));
 	for (size_t k = 0; k < rp->ncat; k++)
 		if (category_total(rp, k))
 			num_cell(out, category_total(rp, k));
@@ -701,22 +815,25 @@ html_trend(const struct ew_report *rp, struct ew_buf *out)
 		lv[w] = labels[w];
 	}
 	ew_date_format(rp->o.until, until);
-	struct ew_svg_series inc = {"Incidents", "incidents", rp->week_incidents};
-	struct ew_svg_series kil = {"Killed", "killed", rp->week_killed};
-	struct ew_svg_chart c1 = {"Incidents per week", lv, EW_REPORT_WEEKS,
+	struct ew_svg_series inc = {_("Incidents"), "incidents", rp->week_incidents};
+	struct ew_svg_series kil = {_("Killed"), "killed", rp->week_killed};
+	struct ew_svg_chart c1 = {_("Incidents per week"), lv, EW_REPORT_WEEKS,
 		&inc, 1, 540, 260};
-	struct ew_svg_chart c2 = {"People killed per week", lv, EW_REPORT_WEEKS,
-		&kil, 1, 540, 260};
-	ew_buf_addf(out, "<section id=\"trend\">\n<h2>Weekly trend</h2>\n"
-		"<p class=\"note\">The %d weeks of seven days that end on %s, each "
-		"labelled with its first day (month-day).</p>\n<div class=\"cols\">\n"
-		"<figure id=\"trend-incidents\">\n", EW_REPORT_WEEKS, until);
+	struct ew_svg_chart c2 = {_("People killed per week"), lv,
+		EW_REPORT_WEEKS, &kil, 1, 540, 260};
+	ew_buf_addf(out, "<section id=\"trend\">\n<h2>%s</h2>\n<p class=\"note\">",
+		_("Weekly trend"));
+	/* TRANSLATORS: %d is the number of weeks (12), %s the last day */
+	ew_buf_addf(out, _("The %d weeks of seven days that end on %s, each "
+		"labelled with its first day (month-day)."), EW_REPORT_WEEKS, until);
+	ew_buf_addf(out, "</p>\n<div class=\"cols\">\n"
+		"<figure id=\"trend-incidents\">\n");
 	ew_svg_bar_chart(out, &c1);
-	ew_buf_adds(out, "<figcaption class=\"note\">Incidents per week</figcaption>\n"
-		"</figure>\n<figure id=\"trend-killed\">\n");
+	ew_buf_addf(out, "<figcaption class=\"note\">%s</figcaption>\n"
+		"</figure>\n<figure id=\"trend-killed\">\n", _("Incidents per week"));
 	ew_svg_trend_chart(out, &c2);
-	ew_buf_adds(out, "<figcaption class=\"note\">People killed per week</figcaption>\n"
-		"</figure>\n</div>\n</section>\n");
+	ew_buf_addf(out, "<figcaption class=\"note\">%s</figcaption>\n"
+		"</figure>\n</div>\n</section>\n", _("People killed per week"));
 }
 
 static void
@@ -734,12 +851,12 @@ html_casualties(const struct ew_report *rp, struct ew_buf *out)
 		killed[n] = rp->c[i].fig[EW_FIG_KILLED];
 		injured[n++] = rp->c[i].fig[EW_FIG_INJURED];
 	}
-	struct ew_svg_series s[2] = {{"Killed", "killed", killed},
-		{"Injured", "injured", injured}};
-	struct ew_svg_chart c = {"People killed and injured by cercle", labels, n,
-		s, 2, 1060, 280};
-	ew_buf_adds(out, "<section id=\"casualties\">\n<h2>Casualties by cercle</h2>\n"
-		"<figure>\n");
+	struct ew_svg_series s[2] = {{_("Killed"), "killed", killed},
+		{_("Injured"), "injured", injured}};
+	struct ew_svg_chart c = {_("People killed and injured by cercle"), labels,
+		n, s, 2, 1060, 280};
+	ew_buf_addf(out, "<section id=\"casualties\">\n<h2>%s</h2>\n"
+		"<figure>\n", _("Casualties by cercle"));
 	ew_svg_bar_chart(out, &c);
 	ew_buf_adds(out, "</figure>\n</section>\n");
 	free(labels);
@@ -747,19 +864,29 @@ html_casualties(const struct ew_report *rp, struct ew_buf *out)
 	free(injured);
 }
 
+/* The columns of the table of open alerts. */
+static const char *const alert_names[] = {N_("Alert"), N_("Rule"),
+	N_("Level"), N_("Group"), N_("Cercles"),
+	/* TRANSLATORS: a column of open alerts: when each was raised */
+	N_("Raised"), N_("State")};
+enum { NALERT_COLS = sizeof alert_names / sizeof alert_names[0] };
+
 static void
 html_alerts(const struct ew_report *rp, struct ew_buf *out)
 {
 	struct ew_report_alert *v = sorted_alerts(rp);
 
-	ew_buf_addf(out, "<section id=\"alerts\">\n<h2>Open alerts (%zu)</h2>\n",
-		rp->nalerts);
-	if (!rp->nalerts)
-		ew_buf_adds(out, "<p class=\"note\">No alert is open.</p>\n");
-	else
-		ew_buf_adds(out, "<table>\n<thead><tr><th>Alert</th><th>Rule</th>"
-			"<th>Level</th><th>Group</th><th>Cercles</th><th>Raised</th>"
-			"<th>State</th></tr></thead>\n<tbody>\n");
+	ew_buf_adds(out, "<section id=\"alerts\">\n<h2>");
+	ew_buf_addf(out, _("Open alerts (%zu)"), rp->nalerts);
+	ew_buf_adds(out, "</h2>\n");
+	if (!rp->nalerts) {
+		ew_buf_addf(out, "<p class=\"note\">%s</p>\n", _("No alert is open."));
+	} else {
+		ew_buf_adds(out, "<table>\n<thead><tr>");
+		for (size_t k = 0; k < NALERT_COLS; k++)
+			ew_buf_addf(out, "<th>%s</th>", _(alert_names[k]));
+		ew_buf_adds(out, "</tr></thead>\n<tbody>\n");
+	}
 	for (size_t i = 0; i < rp->nalerts; i++) {
 		const struct ew_alert *a = v[i].a;
 		ew_buf_adds(out, "<tr class=\"alert\"><td class=\"id\">");
@@ -774,8 +901,7 @@ html_alerts(const struct ew_report *rp, struct ew_buf *out)
 		h(out, v[i].cercles);
 		ew_buf_adds(out, "</td><td>");
 		h(out, v[i].raised);
-		ew_buf_addf(out, "</td><td>%s</td></tr>\n",
-			a->acked ? "acknowledged" : "open");
+		ew_buf_addf(out, "</td><td>%s</td></tr>\n", state_label(a));
 	}
 	if (rp->nalerts)
 		ew_buf_adds(out, "</tbody>\n</table>\n");
@@ -787,8 +913,10 @@ html_alerts(const struct ew_report *rp, struct ew_buf *out)
 static const size_t late_cols[] = {EW_C_ID, EW_C_EVENT_DATE, EW_C_REPORTED_AT,
 	EW_C_CERCLE, EW_C_COMMUNE, EW_C_CATEGORY, EW_C_SEVERITY, EW_C_KILLED,
 	EW_C_DESCRIPTION};
-static const char *const late_names[] = {"Id", "Event date", "Reported",
-	"Cercle", "Commune", "Category", "Severity", "Killed", "Description"};
+static const char *const late_names[] = {N_("Id"), N_("Event date"),
+	/* TRANSLATORS: a column of late reports: when each was received */
+	N_("Reported"), N_("Cercle"), N_("Commune"), N_("Category"),
+	N_("Severity"), N_("Killed"), N_("Description")};
 enum { NLATE = sizeof late_cols / sizeof late_cols[0] };
 
 /* A late report's value of column col, as shown (labels for categories). */
@@ -802,26 +930,52 @@ late_value(const struct ew_report *rp, const struct ew_record *r, size_t col)
 	return r->v[col];
 }
 
+static const char *
+late_heading(void)
+{
+	/* TRANSLATORS: a heading; %ld is the number of late reports */
+	return _("New since the last report: late reports (%ld)");
+}
+
+static const char *
+late_note(void)
+{
+	/* TRANSLATORS: %s is the first day of the report's period */
+	return _("Reports received in the period about events before %s.");
+}
+
+static const char *
+late_shown(void)
+{
+	return _("The %zu with the latest event dates are listed.");
+}
+
 static void
 html_late(const struct ew_report *rp, struct ew_buf *out)
 {
 	char since[11];
 
 	ew_date_format(rp->o.since, since);
-	ew_buf_addf(out, "<section id=\"late\">\n<h2>New since the last report: "
-		"late reports (%ld)</h2>\n<p class=\"note\">Reports received in the "
-		"period about events before %s.</p>\n", rp->late_total, since);
-	if ((long)rp->nlate < rp->late_total)
-		ew_buf_addf(out, "<p class=\"note\" id=\"late-shown\">The %zu with "
-			"the latest event dates are listed.</p>\n", rp->nlate);
+	ew_buf_adds(out, "<section id=\"late\">\n<h2>");
+	ew_buf_addf(out, late_heading(), rp->late_total);
+	ew_buf_adds(out, "</h2>\n<p class=\"note\">");
+	ew_buf_addf(out, late_note(), since);
+	ew_buf_adds(out, "</p>\n");
+	if ((long)rp->nlate < rp->late_total) {
+		ew_buf_adds(out, "<p class=\"note\" id=\"late-shown\">");
+		ew_buf_addf(out, late_shown(), rp->nlate);
+		ew_buf_adds(out, "</p>\n");
+	}
 	if (!rp->nlate) {
-		ew_buf_adds(out, "<p class=\"note\">None.</p>\n</section>\n");
+		ew_buf_addf(out, "<p class=\"note\">%s</p>\n</section>\n",
+			_("None."));
 		return;
 	}
 	ew_buf_adds(out, "<table>\n<thead><tr>");
 	for (size_t k = 0; k < NLATE; k++)
 		ew_buf_addf(out, "<th%s>%s</th>", late_cols[k] == EW_C_SEVERITY ||
-			late_cols[k] == EW_C_KILLED ? " class=\"n\"" : "", late_names[k]);
+			late_cols[k] == EW_C_KILLED ? " class=\"n\"" : "",
+			_(late_names[k]));
 	ew_buf_adds(out, "</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < rp->nlate; i++) {
 		ew_buf_adds(out, "<tr class=\"late\">");
@@ -848,7 +1002,9 @@ ew_report_html(const struct ew_report *rp, struct ew_buf *out)
 	html_head(rp, out);
 	html_title(rp, out);
 	html_figures(rp, out);
-	ew_buf_adds(out, "<section id=\"where\">\n<h2>Where</h2>\n<div class=\"cols\">\n");
+	/* TRANSLATORS: the heading of the map and the table by cercle */
+	ew_buf_addf(out, "<section id=\"where\">\n<h2>%s</h2>\n"
+		"<div class=\"cols\">\n", _("Where"));
 	html_map(rp, out);
 	html_cercles(rp, out);
 	ew_buf_adds(out, "</div>\n</section>\n");
@@ -857,9 +1013,13 @@ ew_report_html(const struct ew_report *rp, struct ew_buf *out)
 	html_casualties(rp, out);
 	html_alerts(rp, out);
 	html_late(rp, out);
-	ew_buf_adds(out, "<footer>Made by ew " EW_VERSION " from the records of "
-		"the data repository. Counted: reports whose status is neither false "
-		"nor duplicate, by event date.</footer>\n</body>\n</html>\n");
+	ew_buf_adds(out, "<footer>");
+	/* TRANSLATORS: %s is ew's version; false and duplicate are values
+	   of the status field */
+	ew_buf_addf(out, _("Made by ew %s from the records of the data "
+		"repository. Counted: reports whose status is neither false nor "
+		"duplicate, by event date."), EW_VERSION);
+	ew_buf_adds(out, "</footer>\n</body>\n</html>\n");
 }
 
 /* ---- Markdown ---- */
@@ -886,27 +1046,29 @@ md_rule(struct ew_buf *out, size_t nleft, size_t nright, size_t nafter)
 static void
 md_title(const struct ew_report *rp, struct ew_buf *out)
 {
-	char since[11], until[11], now[21];
+	struct when w;
+	struct ew_buf b = {0};
 
-	ew_date_format(rp->o.since, since);
-	ew_date_format(rp->o.until, until);
-	ew_time_format(rp->o.now, now);
-	ew_buf_adds(out, "# Situation report");
-	if (rp->region) {
-		ew_buf_adds(out, ": ");
-		ew_md_text(out, rp->region);
-		ew_buf_adds(out, " region");
-	}
-	ew_buf_addf(out, "\n\nPeriod: %s to %s (%ld days). Made at %s by ew %s.\n",
-		since, until, rp->o.until - rp->o.since + 1, now, EW_VERSION);
+	when_of(rp, &w);
+	ew_buf_adds(out, "# ");
+	heading(rp, ew_md_text, out);
+	ew_buf_adds(out, "\n\n");
+	/* TRANSLATORS: the first and the last day of the report's period,
+	   its number of days, the time the report was made, ew's version */
+	ew_buf_addf(out, ngettext("Period: %s to %s (%ld days). Made at %s by ew %s.",
+		"Period: %s to %s (%ld days). Made at %s by ew %s.",
+		(unsigned long)w.days), w.since, w.until, w.days, w.now, EW_VERSION);
+	ew_buf_adds(out, "\n");
 	if (rp->o.confidential)
-		ew_buf_adds(out, "\n**Confidential: this report includes the figures "
-			"and details of confidential reports.**\n");
+		ew_buf_addf(out, "\n**%s**\n", confidential_text());
 	else if (rp->hidden)
-		ew_buf_addf(out, "\nConfidential reports counted as incidents only, "
-			"their other figures left out: %ld.\n", rp->hidden);
-	ew_buf_addf(out, "\n## Headline figures\n\n| Incidents | Killed | Injured "
-		"| Abducted | Displaced |\n");
+		ew_buf_addf(out, "\n%s\n", hidden_text(rp, &b));
+	ew_buf_free(&b);
+	ew_buf_addf(out, "\n## %s\n\n| %s", _("Headline figures"),
+		_("Incidents"));
+	for (int f = 0; f < EW_NFIGS; f++)
+		ew_buf_addf(out, " | %s", _(fig_names[f]));
+	md_row_end(out);
 	md_rule(out, 0, 5, 0);
 	ew_buf_addf(out, "| %ld | %ld | %ld | %ld | %ld |\n", rp->incidents,
 		rp->fig[EW_FIG_KILLED], rp->fig[EW_FIG_INJURED],
@@ -916,8 +1078,12 @@ md_title(const struct ew_report *rp, struct ew_buf *out)
 static void
 md_cercles(const struct ew_report *rp, struct ew_buf *out)
 {
-	ew_buf_adds(out, "\n## By cercle\n\n| Cercle | Incidents | Killed | "
-		"Injured | Abducted | Displaced | Alert |\n");
+	ew_buf_addf(out, "\n## %s\n\n| %s | %s", _("By cercle"), _("Cercle"),
+		_("Incidents"));
+	for (int f = 0; f < EW_NFIGS; f++)
+		ew_buf_addf(out, " | %s", _(fig_names[f]));
+	ew_buf_addf(out, " | %s", _("Alert"));
+	md_row_end(out);
 	md_rule(out, 1, 5, 1);
 	for (size_t i = 0; i < rp->nc; i++) {
 		const struct ew_report_cercle *c = &rp->c[i];
@@ -928,7 +1094,7 @@ md_cercles(const struct ew_report *rp, struct ew_buf *out)
 		ew_buf_addf(out, " | %ld", c->incidents);
 		for (int f = 0; f < EW_NFIGS; f++)
 			ew_buf_addf(out, " | %ld", c->fig[f]);
-		ew_buf_addf(out, " | %s", level_name(c->level));
+		ew_buf_addf(out, " | %s", level_label(c->level));
 		md_row_end(out);
 	}
 }
@@ -938,7 +1104,8 @@ md_matrix(const struct ew_report *rp, struct ew_buf *out)
 {
 	size_t ncols = 0;
 
-	ew_buf_adds(out, "\n## Incidents by cercle and category\n\n| Cercle");
+	ew_buf_addf(out, "\n## %s\n\n| %s", _("Incidents by cercle and category"),
+		_("Cercle"));
 	for (size_t k = 0; k < rp->ncat; k++) {
 		if (!category_total(rp, k))
 			continue;
@@ -946,7 +1113,7 @@ md_matrix(const struct ew_report *rp, struct ew_buf *out)
 		ew_md_text(out, category_label(rp, k));
 		ncols++;
 	}
-	ew_buf_adds(out, " | Total |\n");
+	ew_buf_addf(out, " | %s |\n", _("Total"));
 	md_rule(out, 1, ncols + 1, 0);
 	for (size_t i = 0; i <= rp->nc; i++) {
 		int total = i == rp->nc;
@@ -954,7 +1121,7 @@ md_matrix(const struct ew_report *rp, struct ew_buf *out)
 			continue;
 		ew_buf_adds(out, "| ");
 		if (total)
-			ew_buf_adds(out, "**Total**");
+			ew_buf_addf(out, "**%s**", _("Total"));
 		else
 			ew_md_text(out, cercle_name(&rp->c[i]));
 		for (size_t k = 0; k < rp->ncat; k++)
@@ -969,15 +1136,21 @@ md_matrix(const struct ew_report *rp, struct ew_buf *out)
 static void
 md_trend(const struct ew_report *rp, struct ew_buf *out)
 {
-	ew_buf_addf(out, "\n## Weekly trend\n\nThe %d weeks of seven days that end "
-		"on the last day of the period.\n\n| Week | Incidents | Killed |\n",
-		EW_REPORT_WEEKS);
+	ew_buf_addf(out, "\n## %s\n\n", _("Weekly trend"));
+	/* TRANSLATORS: %d is the number of weeks (12) */
+	ew_buf_addf(out, _("The %d weeks of seven days that end on the last day "
+		"of the period."), EW_REPORT_WEEKS);
+	ew_buf_addf(out, "\n\n| %s | %s | %s |\n", _("Week"), _("Incidents"),
+		_("Killed"));
 	md_rule(out, 1, 2, 0);
 	for (int w = 0; w < EW_REPORT_WEEKS; w++) {
 		char from[11], to[11];
 		week_range(rp, w, from, to);
-		ew_buf_addf(out, "| %s to %s | %ld | %ld |\n", from, to,
-			rp->week_incidents[w], rp->week_killed[w]);
+		ew_buf_adds(out, "| ");
+		/* TRANSLATORS: a week: its first and its last day */
+		ew_buf_addf(out, _("%s to %s"), from, to);
+		ew_buf_addf(out, " | %ld | %ld |\n", rp->week_incidents[w],
+			rp->week_killed[w]);
 	}
 }
 
@@ -986,17 +1159,21 @@ md_alerts(const struct ew_report *rp, struct ew_buf *out)
 {
 	struct ew_report_alert *v = sorted_alerts(rp);
 
-	ew_buf_addf(out, "\n## Open alerts (%zu)\n\n", rp->nalerts);
-	if (!rp->nalerts)
-		ew_buf_adds(out, "No alert is open.\n");
-	else
-		ew_buf_adds(out, "| Alert | Rule | Level | Group | Cercles | Raised "
-			"| State |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+	ew_buf_adds(out, "\n## ");
+	ew_buf_addf(out, _("Open alerts (%zu)"), rp->nalerts);
+	ew_buf_adds(out, "\n\n");
+	if (!rp->nalerts) {
+		ew_buf_addf(out, "%s\n", _("No alert is open."));
+	} else {
+		for (size_t k = 0; k < NALERT_COLS; k++)
+			ew_buf_addf(out, "%s%s", k ? " | " : "| ", _(alert_names[k]));
+		md_row_end(out);
+		md_rule(out, NALERT_COLS, 0, 0);
+	}
 	for (size_t i = 0; i < rp->nalerts; i++) {
 		const struct ew_alert *a = v[i].a;
-		const char *cells[] = {a->id, a->rule, ew_level_name(a->level),
-			a->group, v[i].cercles, v[i].raised,
-			a->acked ? "acknowledged" : "open"};
+		const char *cells[] = {a->id, a->rule, level_label(a->level),
+			a->group, v[i].cercles, v[i].raised, state_label(a)};
 		for (size_t k = 0; k < sizeof cells / sizeof cells[0]; k++) {
 			ew_buf_adds(out, k ? " | " : "| ");
 			ew_md_text(out, cells[k]);
@@ -1012,18 +1189,21 @@ md_late(const struct ew_report *rp, struct ew_buf *out)
 	char since[11];
 
 	ew_date_format(rp->o.since, since);
-	ew_buf_addf(out, "\n## New since the last report: late reports (%ld)\n\n"
-		"Reports received in the period about events before %s.\n\n",
-		rp->late_total, since);
-	if ((long)rp->nlate < rp->late_total)
-		ew_buf_addf(out, "The %zu with the latest event dates are listed.\n\n",
-			rp->nlate);
+	ew_buf_adds(out, "\n## ");
+	ew_buf_addf(out, late_heading(), rp->late_total);
+	ew_buf_adds(out, "\n\n");
+	ew_buf_addf(out, late_note(), since);
+	ew_buf_adds(out, "\n\n");
+	if ((long)rp->nlate < rp->late_total) {
+		ew_buf_addf(out, late_shown(), rp->nlate);
+		ew_buf_adds(out, "\n\n");
+	}
 	if (!rp->nlate) {
-		ew_buf_adds(out, "None.\n");
+		ew_buf_addf(out, "%s\n", _("None."));
 		return;
 	}
 	for (size_t k = 0; k < NLATE; k++)
-		ew_buf_addf(out, "%s%s", k ? " | " : "| ", late_names[k]);
+		ew_buf_addf(out, "%s%s", k ? " | " : "| ", _(late_names[k]));
 	md_row_end(out);
 	md_rule(out, 6, 2, 1);
 	for (size_t i = 0; i < rp->nlate; i++) {

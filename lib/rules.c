@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "i18n.h"
 #include "jqf.h"
 
 static const char *const level_names[EW_NLEVELS] = {"info", "yellow",
@@ -133,7 +134,7 @@ problem(struct loader *L, struct ew_rule *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	ew_buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	ew_strv_push(L->errs, ew_xasprintf("%s: rule '%s': %s", L->label, r->name, b.s));
+	ew_strv_push(L->errs, ew_xasprintf(_("%s: rule '%s': %s"), L->label, r->name, b.s));
 	if (!r->broken)
 		r->broken = ew_buf_detach(&b);
 	ew_buf_free(&b);
@@ -151,8 +152,8 @@ column_hint(struct loader *L, struct ew_rule *r, const char *key,
 		ew_near_consider(&near, L->schema->cols[i].name);
 	const char *best = ew_near_done(&near);
 	if (best)
-		return problem(L, r, "unknown column '%s' in %s (did you mean '%s'?)", name, key, best);
-	return problem(L, r, "unknown column '%s' in %s (see ew-data(5) for the columns)", name, key);
+		return problem(L, r, _("unknown column '%s' in %s (did you mean '%s'?)"), name, key, best);
+	return problem(L, r, _("unknown column '%s' in %s (see ew-data(5) for the columns)"), name, key);
 }
 
 static int
@@ -160,7 +161,7 @@ set_duration(struct loader *L, struct ew_rule *r, const char *key,
 	const char *v, long *out)
 {
 	if (ew_duration_parse(v, out) < 0 || *out <= 0)
-		return problem(L, r, "invalid %s '%s' (expected a duration such as 30m, 24h, 7d, 2w)", key, v);
+		return problem(L, r, _("invalid %s '%s' (expected a duration such as 30m, 24h, 7d, 2w)"), key, v);
 	return 0;
 }
 
@@ -171,16 +172,16 @@ set_key(struct loader *L, struct ew_rule *r, const char *key, const char *v)
 
 	if (strcmp(key, "description") == 0) {
 		if (strchr(v, '\n'))
-			return problem(L, r, "description must be one line");
+			return problem(L, r, _("description must be one line"));
 		free(r->description);
 		r->description = ew_xstrdup(v);
 	} else if (strcmp(key, "level") == 0) {
 		L->level_set = 1; /* given: a bad one is not also missing */
 		if ((r->level = ew_level_parse(v)) < 0)
-			return problem(L, r, "invalid level '%s' (expected one of: info, yellow, orange, red)", v);
+			return problem(L, r, _("invalid level '%s' (expected one of: info, yellow, orange, red)"), v);
 	} else if (strcmp(key, "threshold") == 0) {
 		if (!ew_parse_int(v, 1, LONG_MAX / 2, &n))
-			return problem(L, r, "invalid threshold '%s' (expected a whole number, 1 or more)", v);
+			return problem(L, r, _("invalid threshold '%s' (expected a whole number, 1 or more)"), v);
 		r->threshold = n;
 	} else if (strcmp(key, "escalate") == 0) {
 		struct ew_strv w = {0};
@@ -188,12 +189,12 @@ set_key(struct loader *L, struct ew_rule *r, const char *key, const char *v)
 		split_words(v, &w);
 		if (w.n != 2 || (lv = ew_level_parse(w.v[0])) < 0 ||
 		    !ew_parse_int(w.v[1], 1, LONG_MAX / 2, &n))
-			rc = problem(L, r, "invalid escalate '%s' (expected a level and a number, e.g. 'red 5')", v);
+			rc = problem(L, r, _("invalid escalate '%s' (expected a level and a number, e.g. 'red 5')"), v);
 		ew_strv_free(&w);
 		if (rc < 0)
 			return rc;
 		if (r->nesc == EW_NLEVELS)
-			return problem(L, r, "too many escalate lines");
+			return problem(L, r, _("too many escalate lines"));
 		r->esc_level[r->nesc] = lv;
 		r->esc_at[r->nesc] = n;
 		r->nesc++;
@@ -231,7 +232,7 @@ set_key(struct loader *L, struct ew_rule *r, const char *key, const char *v)
 			return column_hint(L, r, key, v);
 		enum ew_coltype t = L->schema->cols[c].type;
 		if (t != EW_T_COUNT && t != EW_T_SEVERITY)
-			return problem(L, r, "cannot sum '%s' (expected a count such as killed, injured, abducted, displaced, or severity)", v);
+			return problem(L, r, _("cannot sum '%s' (expected a count such as killed, injured, abducted, displaced, or severity)"), v);
 		r->sum = c;
 	} else if (strcmp(key, "notify") == 0) {
 		struct ew_strv w = {0};
@@ -239,7 +240,7 @@ set_key(struct loader *L, struct ew_rule *r, const char *key, const char *v)
 		split_words(v, &w);
 		for (size_t i = 0; i < w.n; i++) {
 			if (!valid_name(w.v[i])) {
-				rc = problem(L, r, "invalid notifier name '%s' (letters, digits, '.', '_' and '-')", w.v[i]);
+				rc = problem(L, r, _("invalid notifier name '%s' (letters, digits, '.', '_' and '-')"), w.v[i]);
 				continue;
 			}
 			size_t k;
@@ -259,8 +260,8 @@ set_key(struct loader *L, struct ew_rule *r, const char *key, const char *v)
 			ew_near_consider(&near, keys[i]);
 		const char *best = ew_near_done(&near);
 		if (best)
-			return problem(L, r, "unknown key '%s' (did you mean '%s'?)", key, best);
-		return problem(L, r, "unknown key '%s' (see ew-rules(5))", key);
+			return problem(L, r, _("unknown key '%s' (did you mean '%s'?)"), key, best);
+		return problem(L, r, _("unknown key '%s' (see ew-rules(5))"), key);
 	}
 	return 0;
 }
@@ -278,9 +279,9 @@ finish_rule(struct loader *L, struct ew_rule *r)
 	int rc = 0;
 
 	if (!L->level_set)
-		rc = problem(L, r, "no level (add 'level = yellow', or info, orange, red)");
+		rc = problem(L, r, _("no level (add 'level = yellow', or info, orange, red)"));
 	if (!r->window)
-		rc = problem(L, r, "no window (add e.g. 'window = 7d')");
+		rc = problem(L, r, _("no window (add e.g. 'window = 7d')"));
 	/* escalations in rising order of threshold (a few: insertion sort) */
 	for (size_t i = 1; i < r->nesc; i++)
 		for (size_t j = i; j > 0 && cmp_esc(r, j - 1, j) > 0; j--) {
@@ -295,7 +296,7 @@ finish_rule(struct loader *L, struct ew_rule *r)
 	long prev_at = r->threshold;
 	for (size_t i = 0; rc == 0 && L->level_set && i < r->nesc; i++) {
 		if (r->esc_at[i] <= prev_at || r->esc_level[i] <= prev)
-			rc = problem(L, r, "escalate '%s %ld' must be a higher level at a higher number than %s at %ld",
+			rc = problem(L, r, _("escalate '%s %ld' must be a higher level at a higher number than %s at %ld"),
 				ew_level_name(r->esc_level[i]), r->esc_at[i],
 				ew_level_name(prev), prev_at);
 		prev = r->esc_level[i];
@@ -322,7 +323,7 @@ ew_rules_load(struct ew_rules *rs, const char *path, const char *label,
 	if (git_config_open_ondisk(&cfg, path) < 0 ||
 	    git_config_iterator_new(&it, cfg) < 0) {
 		const git_error *ge = git_error_last();
-		ew_errf(e, "%s: %s", label, ge ? ge->message : "cannot parse");
+		ew_errf(e, "%s: %s", label, ge ? ge->message : _("cannot parse"));
 		git_config_free(cfg);
 		return -1;
 	}
@@ -331,7 +332,7 @@ ew_rules_load(struct ew_rules *rs, const char *path, const char *label,
 		const char *dot2 = strrchr(name, '.');
 		if (!dot1 || strncmp(name, "rule.", 5) != 0) {
 			int len = dot1 ? (int)(dot1 - name) : (int)strlen(name);
-			char *msg = ew_xasprintf("%s: unknown section '%.*s' (only [rule \"NAME\"] sections belong here)", label, len, name);
+			char *msg = ew_xasprintf(_("%s: unknown section '%.*s' (only [rule \"NAME\"] sections belong here)"), label, len, name);
 			size_t k; /* once a section, not once a key */
 			for (k = 0; k < errs->n && strcmp(errs->v[k], msg) != 0; k++)
 				;
@@ -342,7 +343,7 @@ ew_rules_load(struct ew_rules *rs, const char *path, const char *label,
 			continue;
 		}
 		if (dot2 == dot1) {
-			ew_strv_push(errs, ew_xasprintf("%s: '%s' is outside a rule (write [rule \"NAME\"])", label, name));
+			ew_strv_push(errs, ew_xasprintf(_("%s: '%s' is outside a rule (write [rule \"NAME\"])"), label, name));
 			continue;
 		}
 		char *rname = ew_xstrndup(dot1 + 1, (size_t)(dot2 - dot1 - 1));
@@ -358,14 +359,14 @@ ew_rules_load(struct ew_rules *rs, const char *path, const char *label,
 			level_set[rs->n] = 0;
 			k = (int)rs->n++;
 			if (!valid_name(rname))
-				problem(&L, r, "invalid rule name (letters, digits, '.', '_' and '-', not first)");
+				problem(&L, r, _("invalid rule name (letters, digits, '.', '_' and '-', not first)"));
 		} else {
 			free(rname);
 		}
 		L.level_set = level_set[k];
 		if (!ent->value) {
 			struct ew_rule *r = &rs->v[k];
-			problem(&L, r, "'%s' has no value", dot2 + 1);
+			problem(&L, r, _("'%s' has no value"), dot2 + 1);
 		} else {
 			set_key(&L, &rs->v[k], dot2 + 1, ent->value);
 		}
@@ -375,7 +376,7 @@ ew_rules_load(struct ew_rules *rs, const char *path, const char *label,
 	git_config_free(cfg);
 	if (rc != GIT_ITEROVER) {
 		const git_error *ge = git_error_last();
-		ew_errf(e, "%s: %s", label, ge ? ge->message : "cannot parse");
+		ew_errf(e, "%s: %s", label, ge ? ge->message : _("cannot parse"));
 		free(level_set);
 		ew_rules_free(rs);
 		return -1;
@@ -499,8 +500,8 @@ child(const struct ew_rules *rs, struct job *jobs, size_t from,
 			if (m < 0) {
 				/* jq's messages quote values: not those of a confidential record */
 				failed = ew_record_confidential(recs[i])
-					? ew_xasprintf("jq error on a confidential record; the message is not shown (record %s)", recs[i]->v[EW_C_ID])
-					: ew_xasprintf("%.300s (record %s)", e.msg, recs[i]->v[EW_C_ID]);
+					? ew_xasprintf(_("jq error on a confidential record; the message is not shown (record %s)"), recs[i]->v[EW_C_ID])
+					: ew_xasprintf(_("%.300s (record %s)"), e.msg, recs[i]->v[EW_C_ID]);
 				at = i;
 			} else if (m > 0) {
 				send_msg(out, M_MATCH, k, i, NULL);
@@ -595,13 +596,13 @@ run_child(const struct ew_rules *rs, struct job *jobs, size_t from,
 	struct job *j = &jobs[current];
 	j->state = 2;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == EW_JQ_EXIT_TIME)
-		j->why = ew_xasprintf("ran past its time limit (EW_JQ_TIMEOUT=%ld s of CPU)", secs);
+		j->why = ew_xasprintf(_("ran past its time limit (EW_JQ_TIMEOUT=%ld s of CPU)"), secs);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == EW_JQ_EXIT_MEMORY)
-		j->why = ew_xasprintf("ran past its memory limit (EW_JQ_MEMORY=%ld MiB)", mib);
+		j->why = ew_xasprintf(_("ran past its memory limit (EW_JQ_MEMORY=%ld MiB)"), mib);
 	else if (WIFSIGNALED(status))
-		j->why = ew_xasprintf("evaluation was stopped by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+		j->why = ew_xasprintf(_("evaluation was stopped by signal %d (%s)"), WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else
-		j->why = ew_xasprintf("evaluation ended unexpectedly (exit status %d)", WEXITSTATUS(status));
+		j->why = ew_xasprintf(_("evaluation ended unexpectedly (exit status %d)"), WEXITSTATUS(status));
 	return current;
 }
 
@@ -728,7 +729,7 @@ ew_rules_eval(const struct ew_rules *rs, struct ew_record *const *recs,
 			group_hits(&rs->v[k], j, recs, &res[k]);
 		} else {
 			res[k].failed = 1;
-			res[k].why = j->why ? j->why : ew_xstrdup("was not evaluated");
+			res[k].why = j->why ? j->why : ew_xstrdup(_("was not evaluated"));
 			j->why = NULL;
 		}
 	}

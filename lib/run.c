@@ -25,6 +25,7 @@ child(const char *const *argv, char *const *env, int in, int out, int err)
 	dup2(err, 2);
 	signal(SIGPIPE, SIG_DFL);
 	execvpe(argv[0], (char *const *)argv, env ? env : environ);
+	/* in English whatever the language: ew_git_run looks for these words */
 	dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
 }

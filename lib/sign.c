@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "run.h"
 #include "sign.h"
 #include "util.h"
@@ -86,7 +87,7 @@ last_line(const struct ew_buf *err)
 		p = nl ? nl + 1 : p + n;
 	}
 	ew_buf_free(&clean);
-	return line ? line : ew_xstrdup("no message");
+	return line ? line : ew_xstrdup(_("no message"));
 }
 
 int
@@ -139,7 +140,7 @@ check_ssh(const char *data, size_t len, const char *file,
 	strftime(at, sizeof at, "-Overify-time=%Y%m%d%H%M%SZ", &tm);
 
 	if (!allowed) {
-		*problem = ew_xstrdup("an ssh signature, and no allowed-signers file to check it against");
+		*problem = ew_xstrdup(_("an ssh signature, and no allowed-signers file to check it against"));
 		return 0;
 	}
 	const char *find[] = {"ssh-keygen", "-Y", "find-principals", "-f", allowed,
@@ -156,10 +157,10 @@ check_ssh(const char *data, size_t len, const char *file,
 	if (status != 0 || !out.s || !*out.s) {
 		/* ssh-keygen says why only when it is not the plain answer */
 		char *why = last_line(&err);
-		if (strstr(why, "No principal matched") || strcmp(why, "no message") == 0)
-			*problem = ew_xstrdup("signed by a key that is not in the allowed signers");
+		if (strstr(why, "No principal matched") || strcmp(why, _("no message")) == 0)
+			*problem = ew_xstrdup(_("signed by a key that is not in the allowed signers"));
 		else
-			*problem = ew_xasprintf("signed by a key that is not in the allowed signers (ssh-keygen: %s)", why);
+			*problem = ew_xasprintf(_("signed by a key that is not in the allowed signers (ssh-keygen: %s)"), why);
 		free(why);
 		rc = 0;
 		goto out;
@@ -178,7 +179,7 @@ check_ssh(const char *data, size_t len, const char *file,
 	} else {
 		free(principal);
 		char *why = last_line(&err);
-		*problem = ew_xasprintf("bad signature: %s", why);
+		*problem = ew_xasprintf(_("bad signature: %s"), why);
 		free(why);
 	}
 	rc = 0;
@@ -210,9 +211,9 @@ check_openpgp(const char *data, size_t len, const char *file, char **signer,
 		valid += strlen("[GNUPG:] VALIDSIG ");
 		*signer = ew_xstrndup(valid, strcspn(valid, " \n"));
 	} else if (out.s && strstr(out.s, "[GNUPG:] NO_PUBKEY ")) {
-		*problem = ew_xstrdup("signed by an OpenPGP key that is not in GnuPG's keyring");
+		*problem = ew_xstrdup(_("signed by an OpenPGP key that is not in GnuPG's keyring"));
 	} else {
-		*problem = ew_xstrdup("bad OpenPGP signature");
+		*problem = ew_xstrdup(_("bad OpenPGP signature"));
 	}
 	ew_buf_free(&out);
 	ew_buf_free(&err);
@@ -231,7 +232,7 @@ ew_sig_check(const char *data, size_t len, const char *sig,
 	int ssh = strncmp(sig, "-----BEGIN SSH SIGNATURE-----", 29) == 0;
 	int pgp = strncmp(sig, "-----BEGIN PGP SIGNATURE-----", 29) == 0;
 	if (!ssh && !pgp) {
-		*problem = ew_xstrdup("a signature of an unknown kind");
+		*problem = ew_xstrdup(_("a signature of an unknown kind"));
 		return 0;
 	}
 	if (!(file = ew_temp_file("ew-sig", sig, strlen(sig), e)))

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "i18n.h"
 
 /* A reply goes back as one SMS. */
 enum { REPLY_MAX = 160 };
@@ -73,11 +74,12 @@ static const struct {
 	size_t col;
 	const char *what;
 } counts[] = {
-	{'S', EW_C_SEVERITY, "severity"},
-	{'T', EW_C_KILLED, "killed"},
-	{'B', EW_C_INJURED, "injured"},
-	{'E', EW_C_ABDUCTED, "abducted"},
-	{'D', EW_C_DISPLACED, "displaced"},
+	/* TRANSLATORS: what the letters of the counts of an SMS stand for */
+	{'S', EW_C_SEVERITY, N_("severity")},
+	{'T', EW_C_KILLED, N_("killed")},
+	{'B', EW_C_INJURED, N_("injured")},
+	{'E', EW_C_ABDUCTED, N_("abducted")},
+	{'D', EW_C_DISPLACED, N_("displaced")},
 };
 enum { NCOUNTS = sizeof counts / sizeof counts[0] };
 
@@ -562,18 +564,22 @@ read_cercle(struct sms *m, const char *name)
 	size_t n;
 	const struct ew_place *com = find_one(pl, "commune", name, NULL, &n);
 	if (com && n == 1)
-		return refuse(m, "%s is a commune of %s: send EW %s/%s TYPE S1-5 T# B# text",
+		/* TRANSLATORS: an SMS reply: at most 160 bytes once filled
+		   in (names take about 10 each). Keep what is typed as it
+		   is: EW, CERCLE/COMMUNE, TYPE, S1-5, T#, B#, the keywords
+		   in capitals. */
+		return refuse(m, _("%s is a commune of %s: send EW %s/%s TYPE S1-5 T# B# text"),
 			shout(a, com->name), shout(b, com->parent), b, a);
 	if (c.ties > 1)
-		return refuse(m, "Unclear cercle '%s': %s or %s? Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text",
+		return refuse(m, _("Unclear cercle '%s': %s or %s? Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"),
 			q, shout(a, c.best[0]->name), shout(b, c.best[1]->name));
 	const char *near = has_letters(name) ?
 		plausible(name, ew_places_suggest(pl, "cercle", name, NULL)) : NULL;
 	if (near)
-		return refuse(m, "Unknown cercle '%s': did you mean %s? Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text",
+		return refuse(m, _("Unknown cercle '%s': did you mean %s? Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"),
 			q, shout(a, near));
 	cercle_list(pl, list, sizeof list);
-	return refuse(m, "Unknown cercle '%s'. Cercles: %s. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text",
+	return refuse(m, _("Unknown cercle '%s'. Cercles: %s. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"),
 		q, list);
 }
 
@@ -590,11 +596,11 @@ read_commune(struct sms *m, const char *name)
 		return 0;
 	const struct ew_place *other = find_one(pl, "commune", name, NULL, &n);
 	if (other && n == 1)
-		return refuse(m, "Commune %s is in cercle %s, not %s. Send: EW %s/%s TYPE S1-5 T# B# text",
+		return refuse(m, _("Commune %s is in cercle %s, not %s. Send: EW %s/%s TYPE S1-5 T# B# text"),
 			shout(a, other->name), shout(b, other->parent), shout(c2, in),
 			b, a);
 	if (other)
-		return refuse(m, "Commune %s is not in cercle %s. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text",
+		return refuse(m, _("Commune %s is not in cercle %s. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"),
 			shout(a, other->name), shout(b, in));
 	char *key = ew_fold(name);
 	struct closest c = {{NULL, NULL}, (size_t)-1, 0};
@@ -606,14 +612,14 @@ read_commune(struct sms *m, const char *name)
 		return 0;
 	}
 	if (c.ties > 1)
-		return refuse(m, "Unclear commune '%s': %s or %s? Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text",
+		return refuse(m, _("Unclear commune '%s': %s or %s? Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"),
 			q, shout(a, c.best[0]->name), shout(b, c.best[1]->name));
 	const char *near = has_letters(name) ?
 		plausible(name, ew_places_suggest(pl, "commune", name, in)) : NULL;
 	if (near)
-		return refuse(m, "Unknown commune '%s' in %s: did you mean %s? Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text",
+		return refuse(m, _("Unknown commune '%s' in %s: did you mean %s? Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"),
 			q, shout(a, in), shout(b, near));
-	return refuse(m, "Unknown commune '%s' in %s: check it, or send the cercle alone: EW %s TYPE S1-5 T# B# text",
+	return refuse(m, _("Unknown commune '%s' in %s: check it, or send the cercle alone: EW %s TYPE S1-5 T# B# text"),
 		q, shout(a, in), a);
 }
 
@@ -634,13 +640,13 @@ read_lone(struct sms *m, const char *name)
 		return 0;
 	n = ew_places_find(pl, "commune", name, NULL, v, 2);
 	if (n > 1)
-		return refuse(m, "Commune %s is in cercles %s and %s: send EW %s/%s or EW %s/%s, then TYPE S1-5 T# B# text",
+		return refuse(m, _("Commune %s is in cercles %s and %s: send EW %s/%s or EW %s/%s, then TYPE S1-5 T# B# text"),
 			shout(a, v[0]->name), shout(b, v[0]->parent),
 			shout(c2, v[1]->parent), b, a, c2, a);
 	if (n == 1) {
 		m->commune = v[0];
 		m->cercle = cercle_of(pl, v[0]);
-		return m->cercle ? 0 : refuse(m, "Commune %s has no cercle in the gazetteer: tell the office. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text",
+		return m->cercle ? 0 : refuse(m, _("Commune %s has no cercle in the gazetteer: tell the office. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"),
 			shout(a, v[0]->name));
 	}
 	char *key = ew_fold(name);
@@ -656,11 +662,11 @@ read_lone(struct sms *m, const char *name)
 		}
 		m->commune = c.best[0];
 		m->cercle = cercle_of(pl, c.best[0]);
-		return m->cercle ? 0 : refuse(m, "Commune %s has no cercle in the gazetteer: tell the office. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text",
+		return m->cercle ? 0 : refuse(m, _("Commune %s has no cercle in the gazetteer: tell the office. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"),
 			shout(a, c.best[0]->name));
 	}
 	if (c.ties > 1)
-		return refuse(m, "Unclear place '%s': %s or %s? Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text",
+		return refuse(m, _("Unclear place '%s': %s or %s? Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"),
 			q, place_label(a, c.best[0]), place_label(b, c.best[1]));
 	const char *near = NULL;
 	if (has_letters(name))
@@ -668,9 +674,9 @@ read_lone(struct sms *m, const char *name)
 	if (!near && has_letters(name))
 		near = plausible(name, ew_places_suggest(pl, "commune", name, NULL));
 	if (near)
-		return refuse(m, "Unknown place '%s': did you mean %s? Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text",
+		return refuse(m, _("Unknown place '%s': did you mean %s? Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"),
 			q, shout(a, near));
-	return refuse(m, "Unknown place '%s': send the cercle, then / and the commune. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text",
+	return refuse(m, _("Unknown place '%s': send the cercle, then / and the commune. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"),
 		q);
 }
 
@@ -781,7 +787,7 @@ read_place(struct sms *m, const char *text, char **loc)
 	if (np >= 2 && !*part[1] && (np == 2 || !*part[2]))
 		np = 1;
 	if (!*part[0]) {
-		rc = refuse(m, "Missing cercle before '/'. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text, e.g. EW NIONO/DIABALY ATTAQUE S4");
+		rc = refuse(m, _("Missing cercle before '/'. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text, e.g. EW NIONO/DIABALY ATTAQUE S4"));
 	} else if (np == 1) {
 		rc = read_lone(m, part[0]);
 	} else {
@@ -809,7 +815,7 @@ read_type(struct sms *m, size_t i)
 	char q[QUOTE_MAX + 4], a[48], b[48];
 
 	if (i >= m->nt || looks_like_count(m->t[i])) {
-		refuse(m, "Missing incident type after the place, e.g. ATTAQUE, MENACE, ENLEVEMENT. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text");
+		refuse(m, _("Missing incident type after the place, e.g. ATTAQUE, MENACE, ENLEVEMENT. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"));
 		return 0;
 	}
 	used = exact_type(m, i, &m->code);
@@ -843,7 +849,7 @@ read_type(struct sms *m, size_t i)
 			m->code = kw[first].code;
 			used = k;
 		} else if (ties > 1) {
-			refuse(m, "Unclear type '%s': %s or %s? Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text",
+			refuse(m, _("Unclear type '%s': %s or %s? Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"),
 				quote(q, m->t[i].s, m->t[i].n), shout(a, kw[first].show),
 				shout(b, kw[second].show));
 			return 0;
@@ -859,10 +865,10 @@ read_type(struct sms *m, size_t i)
 		quote(q, m->t[i].s, m->t[i].n);
 		free(word);
 		if (sug)
-			refuse(m, "Unknown type '%s': did you mean %s? Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text",
+			refuse(m, _("Unknown type '%s': did you mean %s? Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"),
 				q, shout(a, sug));
 		else
-			refuse(m, "Unknown type '%s': use e.g. ATTAQUE, MENACE, ENLEVEMENT, VOL. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text",
+			refuse(m, _("Unknown type '%s': use e.g. ATTAQUE, MENACE, ENLEVEMENT, VOL. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"),
 				q);
 	}
 	return used;
@@ -960,13 +966,13 @@ read_counts(struct sms *m, size_t i)
 	for (size_t j = 0; j < k; j++) {
 		int c = idx[j];
 		if (m->count[c] >= 0)
-			return refuse(m, "%c (%s) is given twice: give each count once. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text",
-				counts[c].letter, counts[c].what);
+			return refuse(m, _("%c (%s) is given twice: give each count once. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"),
+				counts[c].letter, _(counts[c].what));
 		if (counts[c].col == EW_C_SEVERITY && (val[j] < 1 || val[j] > 5))
-			return refuse(m, "Severity '%s' is out of range: use S1 (minor) to S5 (very grave). Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text",
+			return refuse(m, _("Severity '%s' is out of range: use S1 (minor) to S5 (very grave). Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"),
 				q);
 		if (val[j] > COUNT_MAX)
-			return refuse(m, "Count '%s' is too large: check the number. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text",
+			return refuse(m, _("Count '%s' is too large: check the number. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"),
 				q);
 		m->count[c] = val[j];
 	}
@@ -1061,7 +1067,7 @@ read_date(struct sms *m, size_t i)
 			day = day_of(this_year - 1, mo, d);
 		if (day < 0) {
 			free(f);
-			return refuse(m, "Date '%s' does not exist: use DD/MM, DD/MM/YYYY, J-2 (2 days ago) or HIER. Send: EW CERCLE/COMMUNE TYPE text",
+			return refuse(m, _("Date '%s' does not exist: use DD/MM, DD/MM/YYYY, J-2 (2 days ago) or HIER. Send: EW CERCLE/COMMUNE TYPE text"),
 				quote(q, t.s, t.n));
 		}
 	}
@@ -1070,11 +1076,11 @@ read_date(struct sms *m, size_t i)
 		return 0;
 	quote(q, t.s, t.n);
 	if (m->date >= 0)
-		return refuse(m, "Two dates, '%s' and '%s': give one only. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# DD/MM text",
+		return refuse(m, _("Two dates, '%s' and '%s': give one only. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# DD/MM text"),
 			quote(prev, m->datetok.s, m->datetok.n), q);
 	if (day > m->today) {
 		ew_date_format(m->today, today);
-		return refuse(m, "Date '%s' is after today (%s): give the day it happened, e.g. J-1 or DD/MM. Send: EW CERCLE/COMMUNE TYPE text",
+		return refuse(m, _("Date '%s' is after today (%s): give the day it happened, e.g. J-1 or DD/MM. Send: EW CERCLE/COMMUNE TYPE text"),
 			q, today);
 	}
 	m->date = day;
@@ -1091,12 +1097,12 @@ static int
 check_text(struct sms *m, const char *s, size_t n)
 {
 	if (!ew_utf8_valid(s, n))
-		return refuse(m, "Message has unreadable characters (bad encoding). Resend it as plain text: EW CERCLE/COMMUNE TYPE S1-5 T# B# text");
+		return refuse(m, _("Message has unreadable characters (bad encoding). Resend it as plain text: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"));
 	for (size_t i = 0; i < n;) {
 		unsigned cp;
 		i += ew_utf8_decode(s + i, &cp);
 		if (ew_cp_is_control(cp))
-			return refuse(m, "Message has control characters (tab, line break). Send it as one line: EW CERCLE/COMMUNE TYPE S1-5 T# B# text");
+			return refuse(m, _("Message has control characters (tab, line break). Send it as one line: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"));
 	}
 	return 0;
 }
@@ -1146,11 +1152,11 @@ read_parts(struct sms *m, size_t *first, char **loc)
 	int rc, got;
 
 	if (m->nt == 0)
-		return refuse(m, "Missing place after EW. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text, e.g. EW NIONO/DIABALY ATTAQUE S4 T2");
+		return refuse(m, _("Missing place after EW. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text, e.g. EW NIONO/DIABALY ATTAQUE S4 T2"));
 	/* "EW ATTAQUE NIONO": the type may come first */
 	size_t k = exact_type(m, 0, &m->code);
 	if (k && k >= m->nt)
-		return refuse(m, "Missing place after the type. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text, e.g. EW NIONO/DIABALY ATTAQUE S4 T2");
+		return refuse(m, _("Missing place after the type. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text, e.g. EW NIONO/DIABALY ATTAQUE S4 T2"));
 	i = place_text(m, k, &place);
 	rc = read_place(m, place.s, loc);
 	ew_buf_free(&place);
@@ -1221,7 +1227,8 @@ ew_sms_parse(const struct ew_sms_ctx *ctx, const char *msg,
 	for (int i = 0; i < NCOUNTS; i++)
 		m.count[i] = -1;
 	if (ew_date_parse(ctx->today ? ctx->today : "", &m.today) < 0)
-		return refuse(&m, "The server has no date for today; your report was not saved. Please send it again later.");
+		/* TRANSLATORS: an SMS reply: at most 160 bytes */
+		return refuse(&m, _("The server has no date for today; your report was not saved. Please send it again later."));
 	/* a line from a gateway on CRLF */
 	if (end > s && end[-1] == '\r')
 		end--;
@@ -1237,9 +1244,9 @@ ew_sms_parse(const struct ew_sms_ctx *ctx, const char *msg,
 		return -1;
 	trim(&s, &end);
 	if (s == end)
-		return refuse(&m, "Empty message. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text, e.g. EW NIONO/DIABALY ATTAQUE S4 T2 B3 hommes armes");
+		return refuse(&m, _("Empty message. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text, e.g. EW NIONO/DIABALY ATTAQUE S4 T2 B3 hommes armes"));
 	if (!keyword(&s, end))
-		return refuse(&m, "Reports must start with EW. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text, e.g. EW NIONO/DIABALY ATTAQUE S4 T2");
+		return refuse(&m, _("Reports must start with EW. Send: EW CERCLE/COMMUNE TYPE S1-5 T# B# text, e.g. EW NIONO/DIABALY ATTAQUE S4 T2"));
 	body = ew_xstrndup(s, (size_t)(end - s));
 	tokenise(&m, body, body + strlen(body));
 	m.kw = kw_load(ctx->tax, &m.nkw);

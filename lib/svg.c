@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 #define PI 3.14159265358979323846
 
 void
@@ -200,13 +202,23 @@ static void
 tooltip(struct ew_buf *out, const char *label, const char *series,
 	long value)
 {
+	struct ew_buf l = {0}, s = {0};
+
+	ew_svg_escape(&l, label);
 	ew_buf_adds(out, "<title>");
-	ew_svg_escape(out, label);
 	if (series) {
-		ew_buf_adds(out, ", ");
-		ew_svg_escape(out, series);
+		ew_svg_escape(&s, series);
+		/* TRANSLATORS: a bar's or a point's tooltip in a chart:
+		   the cercle or week, the series (Killed...), the value */
+		ew_buf_addf(out, _("%s, %s: %ld"), l.s, s.s, value);
+	} else {
+		/* TRANSLATORS: a bar's or a point's tooltip in a chart of
+		   one series: the cercle or week, the value */
+		ew_buf_addf(out, _("%s: %ld"), l.s, value);
 	}
-	ew_buf_addf(out, ": %ld</title>", value);
+	ew_buf_adds(out, "</title>");
+	ew_buf_free(&l);
+	ew_buf_free(&s);
 }
 
 static void
@@ -368,8 +380,12 @@ graticule(struct ew_buf *out, const struct ew_svg_proj *p, double width,
 		ew_svg_project(p, lat, west, &x, &y);
 		ew_buf_addf(out, "<line class=\"grid\" x1=\"0\" y1=\"%.1f\" "
 			"x2=\"%.1f\" y2=\"%.1f\"/><text class=\"tick\" x=\"4\" "
-			"y=\"%.1f\">%.1f\xc2\xb0%s</text>\n", y, width, y, y - 3,
-			lat < 0 ? -lat : lat, lat < 0 ? "S" : "N");
+			"y=\"%.1f\">", y, width, y, y - 3);
+		/* TRANSLATORS: a parallel's label on the map, in degrees
+		   north or south */
+		ew_buf_addf(out, lat < 0 ? _("%.1f°S") : _("%.1f°N"),
+			lat < 0 ? -lat : lat);
+		ew_buf_adds(out, "</text>\n");
 	}
 	for (long k = (long)(west * 2) - 1; k <= (long)(east * 2) + 1; k++) {
 		double lon = (double)k / 2;
@@ -378,8 +394,12 @@ graticule(struct ew_buf *out, const struct ew_svg_proj *p, double width,
 		ew_svg_project(p, north, lon, &x, &y);
 		ew_buf_addf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"0\" "
 			"x2=\"%.1f\" y2=\"%.1f\"/><text class=\"tick\" x=\"%.1f\" "
-			"y=\"%.1f\">%.1f\xc2\xb0%s</text>\n", x, x, height, x + 3,
-			height - 4, lon < 0 ? -lon : lon, lon < 0 ? "W" : "E");
+			"y=\"%.1f\">", x, x, height, x + 3, height - 4);
+		/* TRANSLATORS: a meridian's label on the map, in degrees
+		   west or east */
+		ew_buf_addf(out, lon < 0 ? _("%.1f°W") : _("%.1f°E"),
+			lon < 0 ? -lon : lon);
+		ew_buf_adds(out, "</text>\n");
 	}
 }
 
@@ -395,8 +415,12 @@ place_symbol(struct ew_buf *out, const struct ew_svg_place *pl, double x,
 	if (pl->title) {
 		ew_svg_escape(out, pl->title);
 	} else {
-		ew_svg_escape(out, pl->name);
-		ew_buf_addf(out, ": %ld", pl->count);
+		struct ew_buf name = {0};
+		ew_svg_escape(&name, pl->name);
+		/* TRANSLATORS: a circle's tooltip on the map: the cercle,
+		   its count */
+		ew_buf_addf(out, _("%s: %ld"), name.s, pl->count);
+		ew_buf_free(&name);
 	}
 	ew_buf_adds(out, "</title></circle>\n");
 }

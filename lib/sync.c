@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "store.h"
 
 /* A file of a tree: its path, blob id and mode. */
@@ -64,7 +65,7 @@ tree_files(git_repository *git, const git_oid *id, struct entries *es,
 		return 0;
 	if (git_commit_lookup(&c, git, id) < 0 || git_commit_tree(&t, c) < 0 ||
 	    git_tree_walk(t, GIT_TREEWALK_PRE, collect, es) < 0)
-		rc = ew_git_err(e, "cannot read a commit's files");
+		rc = ew_git_err(e, _("cannot read a commit's files"));
 	else if (es->n > 1)
 		qsort(es->v, es->n, sizeof *es->v, by_path);
 	git_tree_free(t);
@@ -122,7 +123,10 @@ is_exec(const struct entry *x)
 static int
 check_entry(const char *p, const struct entry *const x[3], struct ew_err *e)
 {
-	static const char *const side[3] = {"the common ancestor", "ours", "theirs"};
+	/* TRANSLATORS: the three versions of a merge: the commit both
+	   sides started from, this repository's and the remote's */
+	static const char *const side[3] = {N_("the common ancestor"), N_("ours"),
+		N_("theirs")};
 	int bad = *p == '/';
 	for (const char *c = p; *c && !bad; c++)
 		bad = (unsigned char)*c < 0x20 || *c == 0x7f || *c == '\\';
@@ -142,11 +146,16 @@ check_entry(const char *p, const struct entry *const x[3], struct ew_err *e)
 		ew_buf_free(&clean);
 		return rc;
 	}
-	for (int k = 0; k < 3; k++)
-		if (x[k] && x[k]->mode != GIT_FILEMODE_BLOB &&
-		    x[k]->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
-			return ew_errf(e, "'%s' is a %s in %s; ew merges plain files only. Merge by hand with git, then sync again",
-				p, x[k]->mode == GIT_FILEMODE_LINK ? "symbolic link" : "submodule", side[k]);
+	for (int k = 0; k < 3; k++) {
+		if (!x[k] || x[k]->mode == GIT_FILEMODE_BLOB ||
+		    x[k]->mode == GIT_FILEMODE_BLOB_EXECUTABLE)
+			continue;
+		if (x[k]->mode == GIT_FILEMODE_LINK)
+			return ew_errf(e, "'%s' is a symbolic link in %s; ew merges plain files only. Merge by hand with git, then sync again",
+				p, _(side[k]));
+		return ew_errf(e, "'%s' is a submodule in %s; ew merges plain files only. Merge by hand with git, then sync again",
+			p, _(side[k]));
+	}
 	return 0;
 }
 
@@ -360,7 +369,7 @@ ew_merge_commits(struct ew_repo *r, const git_oid *ours, const git_oid *theirs,
 	memset(m, 0, sizeof *m);
 	int got = git_merge_base(&m->base, r->git, ours, theirs);
 	if (got < 0 && got != GIT_ENOTFOUND)
-		return ew_git_err(e, "cannot find the common history");
+		return ew_git_err(e, _("cannot find the common history"));
 	has_base = got == 0;
 	if (tree_files(r->git, has_base ? &m->base : NULL, &be, e) < 0 ||
 	    tree_files(r->git, ours, &oe, e) < 0 ||
@@ -403,9 +412,11 @@ ew_merge_commits(struct ew_repo *r, const git_oid *ours, const git_oid *theirs,
 		 * written to its own month's, whose records must not be lost.
 		 */
 		for (;;) {
-			if (load_side(r, &be, &shards, "common ancestor", &bs, e) < 0 ||
-			    load_side(r, &oe, &shards, "ours", &os, e) < 0 ||
-			    load_side(r, &te, &shards, "theirs", &ts, e) < 0)
+			/* TRANSLATORS: the versions of a merge, after the name
+			   of a file: "reports/2026/11.csv (common ancestor)" */
+			if (load_side(r, &be, &shards, _("common ancestor"), &bs, e) < 0 ||
+			    load_side(r, &oe, &shards, _("ours"), &os, e) < 0 ||
+			    load_side(r, &te, &shards, _("theirs"), &ts, e) < 0)
 				goto out;
 			size_t before = shards.n;
 			add_homes(&shards, &bs);
@@ -507,7 +518,7 @@ ew_conflicts_list(struct ew_repo *r, struct ew_conflicts *out,
 	while ((got = git_revwalk_next(&id, walk)) == 0) {
 		git_commit *c = NULL;
 		if (git_commit_lookup(&c, r->git, &id) < 0) {
-			ew_git_err(e, "cannot read a commit");
+			ew_git_err(e, _("cannot read a commit"));
 			goto out;
 		}
 		const char *msg = git_commit_message(c);
@@ -538,7 +549,7 @@ ew_conflicts_list(struct ew_repo *r, struct ew_conflicts *out,
 		git_commit_free(c);
 	}
 	if (got != GIT_ITEROVER) {
-		ew_git_err(e, "cannot walk the history");
+		ew_git_err(e, _("cannot walk the history"));
 		goto out;
 	}
 	/*

@@ -1,12 +1,12 @@
 /* taxonomy.c - see taxonomy.h */
 #include "taxonomy.h"
 
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "csv.h"
+#include "i18n.h"
 #include "util.h"
 
 enum { NCOLS = 6 };
@@ -49,7 +49,7 @@ load_rows(struct ew_csv *r, const char *path, void *ctx, struct ew_err *e)
 int
 ew_taxonomy_load(struct ew_taxonomy *t, const char *path, struct ew_err *e)
 {
-	int rc = ew_csv_load_file(path, "taxonomy", load_rows, t, e);
+	int rc = ew_csv_load_file(path, N_("taxonomy"), load_rows, t, e);
 
 	if (rc < 0)
 		ew_taxonomy_free(t);
@@ -93,43 +93,11 @@ ew_taxonomy_suggest(const struct ew_taxonomy *t, const char *code)
 	return ew_near_done(&near);
 }
 
-/* 1 for a locale name that means no language in particular: C, POSIX. */
-static int
-neutral_locale(const char *l)
-{
-	return strcmp(l, "POSIX") == 0 ||
-		(l[0] == 'C' && (l[1] == '\0' || l[1] == '.'));
-}
-
-/*
- * The name that says the language of messages: $LANGUAGE, which GNU
- * gettext lets override the locale; else LC_MESSAGES as set, when the
- * program set a locale that exists; else the variables setlocale would
- * have read, for a locale that is named but not installed.
- */
-static const char *
-messages_language(void)
-{
-	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
-	const char *l = getenv("LANGUAGE");
-
-	if (l && *l)
-		return l;
-	l = setlocale(LC_MESSAGES, NULL);
-	if (l && *l && !neutral_locale(l))
-		return l;
-	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
-		if ((l = getenv(vars[i])) && *l)
-			return l;
-	return "";
-}
-
 const char *
 ew_category_label(const struct ew_category *c)
 {
-	const char *l = messages_language();
-	int fr = strncmp(l, "fr", 2) == 0 && (l[2] == '\0' || l[2] == '_' ||
-		l[2] == '.' || l[2] == ':' || l[2] == '@');
+	/* the language gettext shows messages in, so the two agree */
+	int fr = ew_i18n_french();
 	const char *label = fr ? c->label_fr : c->label_en;
 
 	if (!label || !*label)

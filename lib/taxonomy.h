@@ -28,10 +28,9 @@ const struct ew_category *ew_taxonomy_find(const struct ew_taxonomy *t,
 /* The code closest to code, or NULL. */
 const char *ew_taxonomy_suggest(const struct ew_taxonomy *t, const char *code);
 /*
- * The label of c in the language of messages: label_fr when it is French
- * (LC_MESSAGES as the program set it with setlocale, else the first of
- * $LANGUAGE, $LC_ALL, $LC_MESSAGES and $LANG that is set starts with
- * "fr"), else label_en. An empty label gives the code.
+ * The label of c in the language of messages: label_fr when messages are
+ * French (ew_i18n_french, i18n.h), else label_en. An empty label gives
+ * the code.
  */
 const char *ew_category_label(const struct ew_category *c);
 

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
+
 static void
 oom(void)
 {
@@ -635,7 +637,7 @@ ew_temp_file(const char *name, const char *data, size_t len, struct ew_err *e)
 			continue;
 		if (w <= 0) {
 			ew_errf(e, "cannot write the temporary file '%s': %s", path,
-				w < 0 ? strerror(errno) : "nothing written");
+				w < 0 ? strerror(errno) : _("nothing written"));
 			close(fd);
 			unlink(path);
 			free(path);

@@ -205,10 +205,11 @@ office_with_usb() {
 	run_split -2 env EW_HTTPS_TOKEN= timeout 20 ew sync hub
 	assert_rejected "ew-sync: fetch: $CRED_MSG"
 	# on a terminal, where git would ask for a user name: no question
-	run_split -2 timeout 20 script -qefc 'ew sync hub' /dev/null </dev/null
+	# (and the progress line, wiped before the error)
+	run_split -2 env TERM=xterm timeout 20 script -qefc 'ew sync hub' /dev/null </dev/null
 	[[ $output != *Username* && $output != *Password* ]] ||
 		fail "$(printf 'git asked on the terminal:\n%s' "$output")"
-	assert_output "ew-sync: fetch: $CRED_MSG"$'\r'
+	assert_output $'\r\033[Kew-sync: hub: fetching\r\033[K'"ew-sync: fetch: $CRED_MSG"$'\r'
 	assert_repo_unchanged
 	assert_clean_repo
 	assert_equal "$(git rev-parse refs/remotes/hub/main)" "$tracking_before"
