@@ -116,7 +116,7 @@ pot:
 	xgettext $(XGETTEXT_FLAGS) -o $(POT) $(sort $(wildcard cmd/*.c lib/*.c))
 
 po: pot
-	for l in $(LOCALES); do msgmerge -q --update --backup=none po/$$l.po $(POT); done
+	for l in $(LOCALES); do msgmerge -q --no-fuzzy-matching --update --backup=none po/$$l.po $(POT); done
 
 $(BUILD)/config.h: FORCE
 	@mkdir -p $(BUILD)

@@ -134,14 +134,31 @@ from_stdin(struct batch *b, const struct ew_check *check,
 }
 
 /*
- * The reply to the sender of the message on line, for a problem the
- * checker found: its message without the "stdin:LINE: " it starts with.
+ * Writes the reply to the sender of the message on line: one line of at
+ * most 160 bytes (an SMS), cut at a character.
+ */
+static void
+put_reply(FILE *replies, unsigned long line, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (n > 160) {
+		n = 160;
+		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+			n--;
+	}
+	fprintf(replies, "%lu\t%.*s\n", line, (int)n, text);
+}
+
+/*
+ * The reply for a problem the checker found: its message without the
+ * "stdin:LINE: " it starts with.
  */
 static void
 reply_check(FILE *replies, unsigned long line, const char *msg)
 {
 	const char *p = strstr(msg, ": ");
-	fprintf(replies, "%lu\t%s\n", line, p ? p + 2 : msg);
+	put_reply(replies, line, p ? p + 2 : msg);
 }
 
 /*
@@ -172,9 +189,12 @@ from_import(struct batch *b, const struct ew_check *check,
 		unsigned long line = ew_import_line(im);
 		if (got < 0) {
 			ew_strv_push(errs, ew_xstrdup(e.msg));
-			if (src->replies && ew_import_reply(im))
-				fprintf(src->replies, "%lu\t%s\n", line,
-					ew_import_reply(im));
+			/* a message that cannot be read at all (a NUL byte)
+			   has no reply of its own: it still gets one */
+			if (src->replies)
+				put_reply(src->replies, line, ew_import_reply(im) ?
+					ew_import_reply(im) :
+					_("Your message could not be read. Send it again as plain text: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"));
 			continue;
 		}
 		r->line = line;

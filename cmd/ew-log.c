@@ -129,7 +129,6 @@ log_repo(struct ew_repo *repo, const struct opts *o, struct ew_err *e)
 		N_("action"), N_("records"), N_("subject")};
 	static const int numeric[] = {0, 0, 0, 0, 0, 1, 0, 0};
 	static const int tnumeric[] = {0, 0, 0, 0, 1, 0};
-	const char *theads[6];
 	int table = o->fmt == EW_FMT_TABLE;
 	struct ew_out out;
 	git_revwalk *walk = NULL;
@@ -139,10 +138,7 @@ log_repo(struct ew_repo *repo, const struct opts *o, struct ew_err *e)
 
 	if (ew_repo_walk(repo, o->reverse, &walk, e) < 0)
 		return -1;
-	/* a table is for a person: its headers in their language */
-	for (size_t i = 0; i < 6; i++)
-		theads[i] = _(tnames[i]);
-	ew_out_begin(&out, o->fmt, stdout, table ? theads : names,
+	ew_out_begin(&out, o->fmt, stdout, table ? tnames : names,
 		table ? tnumeric : numeric, table ? 6 : 8);
 	while ((got = git_revwalk_next(&id, walk)) == 0) {
 		git_commit *c = NULL;
@@ -210,7 +206,6 @@ log_records(struct ew_repo *repo, const struct opts *o, struct ew_err *e)
 	   the field that changed, its old value and its new one */
 	static const char *const tnames[] = {N_("id"), N_("time"), N_("commit"),
 		N_("author"), N_("action"), N_("field"), N_("old"), N_("new")};
-	const char *theads[8];
 	int table = o->fmt == EW_FMT_TABLE;
 	struct ew_out out;
 	unsigned long shown = 0;
@@ -224,9 +219,7 @@ log_records(struct ew_repo *repo, const struct opts *o, struct ew_err *e)
 			free(hs);
 			return -1;
 		}
-	for (size_t i = 0; i < 8; i++)
-		theads[i] = _(tnames[i]);
-	ew_out_begin(&out, o->fmt, stdout, table ? theads : names, NULL,
+	ew_out_begin(&out, o->fmt, stdout, table ? tnames : names, NULL,
 		table ? 8 : 9);
 	for (size_t k = 0; k < o->nids; k++) {
 		struct ew_hist h = hs[k];

@@ -18,15 +18,19 @@ ew_i18n_init(void)
 	if (!dir || !*dir) {
 		/* SHAREDIR is PREFIX/share/ew: its sibling "locale" */
 		const char *share = ew_sharedir();
-		const char *slash = strrchr(share, '/');
-		size_t n = slash ? (size_t)(slash - share) : 0;
-		made = ew_xasprintf("%.*s/locale", (int)n, share);
-		if (!slash)
-			strcpy(made, "locale");
+		size_t n = strlen(share);
+		while (n > 1 && share[n - 1] == '/')
+			n--;
+		while (n > 0 && share[n - 1] != '/')
+			n--;
+		made = n ? ew_xasprintf("%.*slocale", (int)n, share) :
+			ew_xstrdup("locale");
 		dir = made;
 	}
 	bindtextdomain("ew", dir);
 	bind_textdomain_codeset("ew", "UTF-8");
+	/* strerror's and getopt's words too, whatever LC_CTYPE is */
+	bind_textdomain_codeset("libc", "UTF-8");
 	textdomain("ew");
 	free(made);
 }
@@ -34,14 +38,11 @@ ew_i18n_init(void)
 int
 ew_i18n_french(void)
 {
-	/* what gettext itself goes by: LANGUAGE, then the locale's name */
-	const char *lang = getenv("LANGUAGE");
-	const char *loc = setlocale(LC_MESSAGES, NULL);
-
-	/* as gettext: only the C locale itself ignores LANGUAGE (C.UTF-8 does not) */
-	if (!loc || strcmp(loc, "C") == 0 || strcmp(loc, "POSIX") == 0)
-		return 0;
-	if (lang && *lang)
-		return strncmp(lang, "fr", 2) == 0;
-	return strncmp(loc, "fr", 2) == 0;
+	/*
+	 * What gettext chose, asked of gettext itself: it goes through
+	 * LANGUAGE's list to the first language it has a catalogue of,
+	 * which no reading of the variables here could repeat.
+	 */
+	/* TRANSLATORS: the code of the language of this catalogue */
+	return strcmp(_("en"), "fr") == 0;
 }

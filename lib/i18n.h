@@ -29,7 +29,7 @@
  */
 void ew_i18n_init(void);
 
-/* 1 when messages are in French (the catalogue ew has), else 0. */
+/* 1 when messages are in French (as gettext chose the catalogue), else 0. */
 int ew_i18n_french(void);
 
 #endif

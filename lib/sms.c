@@ -1060,11 +1060,16 @@ read_date(struct sms *m, size_t i)
 		char now[11];
 		ew_date_format(m->today, now);
 		long this_year = strtol(now, NULL, 10);
-		day = day_of(y < 0 ? this_year : y, mo, d);
-		/* a day and month alone: the last one, so 30/12 in January
-		   is last December */
-		if (day > m->today && y < 0)
-			day = day_of(this_year - 1, mo, d);
+		if (y >= 0) {
+			day = day_of(y, mo, d);
+		} else {
+			/* a day and month alone: the last one, so 30/12 in
+			   January is last December, and 29/02 the last leap
+			   year's (at most 8 years back) */
+			day = -1;
+			for (long k = 0; k <= 8 && (day < 0 || day > m->today); k++)
+				day = day_of(this_year - k, mo, d);
+		}
 		if (day < 0) {
 			free(f);
 			return refuse(m, _("Date '%s' does not exist: use DD/MM, DD/MM/YYYY, J-2 (2 days ago) or HIER. Send: EW CERCLE/COMMUNE TYPE text"),

@@ -327,6 +327,11 @@ ew_svg_proj_fit(struct ew_svg_proj *p, const double *lat, const double *lon,
 		if (i == 0 || lon[i] > lonmax)
 			lonmax = lon[i];
 	}
+	/* one point, or none: a degree around it, so the grid stays a grid */
+	if (latmax - latmin <= 0 && lonmax - lonmin <= 0) {
+		latmin -= 0.5, latmax += 0.5;
+		lonmin -= 0.5, lonmax += 0.5;
+	}
 	p->kx = ew_svg_cos_deg((latmin + latmax) / 2);
 	p->lon0 = lonmin;
 	p->lat0 = latmax;
@@ -337,10 +342,8 @@ ew_svg_proj_fit(struct ew_svg_proj *p, const double *lat, const double *lon,
 		p->scale = w / sx < h / sy ? w / sx : h / sy;
 	else if (sx > 0)
 		p->scale = w / sx;
-	else if (sy > 0)
-		p->scale = h / sy;
 	else
-		p->scale = 1;
+		p->scale = h / sy;
 	p->x0 = margin + (w - sx * p->scale) / 2;
 	p->y0 = margin + (h - sy * p->scale) / 2;
 }

@@ -83,17 +83,24 @@ EOF2
 	assert_field "$output" displaced 150
 }
 
-@test "sms: a message the checker refuses also gets a reply" {
-	# a gazetteer edited into a commune whose cercle it does not have:
-	# the grammar takes the commune, the checker refuses its cercle
+@test "sms: a gazetteer edited into a commune without its cercle: the message still gets a reply" {
 	echo 'commune,Zanfina,Nowhere,,,' >>places.csv
 	run --separate-stderr ew add --format sms --replies "$BATS_TEST_TMPDIR/replies" <<<'EW ZANFINA ATTAQUE'
 	assert_failure 2
 	assert_stderr_regex '^ew-add: stdin:1: '
 	run cat "$BATS_TEST_TMPDIR/replies"
 	assert_equal "${#lines[@]}" 1
-	assert_line --index 0 --regexp $'^1\t[^\t]+$'
+	assert_line --index 0 --regexp $'^1\tCommune ZANFINA has no cercle in the gazetteer'
 	refute_line --index 0 --partial 'stdin:'
+}
+
+@test "sms: a message that cannot be read at all still gets a reply" {
+	printf 'EW NIONO ATTAQUE\nEW NIONO\0 ATTAQUE\n' >"$BATS_TEST_TMPDIR/sms"
+	run --separate-stderr ew add --format sms --replies "$BATS_TEST_TMPDIR/replies" <"$BATS_TEST_TMPDIR/sms"
+	assert_failure 2
+	run cat "$BATS_TEST_TMPDIR/replies"
+	assert_equal "${#lines[@]}" 1
+	assert_line --index 0 --regexp $'^2\t.*EW CERCLE/COMMUNE TYPE'
 }
 
 @test "sms: --replies and --mapping are for their formats only; --format with arguments is refused" {

@@ -190,6 +190,9 @@ test_projection(void)
 	ew_svg_proj_fit(&p, glat, glon, 1, 300, 300, 10);
 	ew_svg_project(&p, 14.25, -5.99, &x, &y);
 	UNIT_CHECK(near_px(x, 150) && near_px(y, 150), "one point is centred");
+	/* a degree around it fills the box: not one pixel a degree, which
+	   spread the half-degree grid over hundreds of lines */
+	UNIT_CHECK(p.scale >= 280, "one point: a degree fills the map (%.1f px)", p.scale);
 	ew_svg_proj_fit(&p, NULL, NULL, 0, 300, 300, 10);
 	UNIT_CHECK(p.scale > 0, "no point gives a usable projection");
 }
