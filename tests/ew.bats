@@ -171,5 +171,10 @@ usage_re() {
 	# the installed default rules run
 	run -1 env -u EW_SHAREDIR PATH="$inst/bin:/usr/bin:/bin" ew alert --dry-run
 	assert_output ""
+	# the installed mappings and French messages are found
+	[[ -f $inst/share/ew/mappings/kobo.conf ]] || fail "the Kobo mapping was not installed"
+	[[ -f $inst/share/locale/fr/LC_MESSAGES/ew.mo ]] || fail "the French catalogue was not installed"
+	run -2 env -u EW_SHAREDIR -u LC_ALL LANG=fr_FR.UTF-8 PATH="$inst/bin:/usr/bin:/bin" ew list --format kml
+	assert_output --partial 'format inconnu'
 	assert_clean_repo
 }
