@@ -38,6 +38,8 @@ MAN1     = man/ew-init.1 man/ew-add.1 man/ew-update.1 man/ew-list.1 \
            man/ew-log.1 man/ew-verify.1 man/ew-report.1
 MAN5     = man/ew-data.5 man/ew-rules.5
 MAN7     = man/ew.7 man/ew-audit.7 man/ew-sms.7
+# translated pages: man/LANG/PAGE goes to MANDIR/LANG/manN/PAGE
+MAN7FR   = man/fr/ew.7
 SHARE    = share/ew/ew.conf share/ew/places.csv share/ew/categories.csv \
            share/ew/rules.conf
 NOTIFIERS = share/ew/notifiers/mail share/ew/notifiers/webhook
@@ -281,6 +283,8 @@ install: all
 	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	cp $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	mkdir -p $(DESTDIR)$(MANDIR)/fr/man7
+	cp $(MAN7FR) $(DESTDIR)$(MANDIR)/fr/man7/
 	cp $(SHARE) $(DESTDIR)$(SHAREDIR)/
 	cp $(DEMO) $(DESTDIR)$(SHAREDIR)/demo/
 	cp $(NOTIFIERS) $(DESTDIR)$(SHAREDIR)/notifiers/
@@ -298,6 +302,7 @@ uninstall:
 	for m in $(MAN1); do rm -f $(DESTDIR)$(MANDIR)/man1/$${m#man/}; done
 	for m in $(MAN5); do rm -f $(DESTDIR)$(MANDIR)/man5/$${m#man/}; done
 	for m in $(MAN7); do rm -f $(DESTDIR)$(MANDIR)/man7/$${m#man/}; done
+	for m in $(MAN7FR); do rm -f $(DESTDIR)$(MANDIR)/fr/man7/$${m#man/fr/}; done
 	rm -rf $(DESTDIR)$(SHAREDIR)
 	for l in $(LOCALES); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/ew.mo; done
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ew

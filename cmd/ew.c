@@ -129,7 +129,7 @@ help(const char *name)
 	char *dir = self_dir();
 	char *page = name ? ew_xasprintf("ew-%s", name) : ew_xstrdup("ew");
 	const char *sec = name ? "1" : "7";
-	char *paths[2] = {NULL, NULL};
+	char *paths[4] = {NULL, NULL, NULL, NULL};
 
 	if (name && !valid_command(name)) {
 		ew_warn("'%s' is not an ew command; see 'ew --help'", name);
@@ -138,18 +138,24 @@ help(const char *name)
 		return 2;
 	}
 	if (dir) {
-		/* the build tree, then an installed tree */
-		paths[0] = ew_xasprintf("%s/../man/%s.%s", dir, page, sec);
-		paths[1] = ew_xasprintf("%s/../share/man/man%s/%s.%s", dir, sec, page, sec);
+		/* the build tree, then an installed tree; in French, the
+		   French page first where there is one (ew(7)) */
+		int k = 0;
+		if (ew_i18n_french()) {
+			paths[k++] = ew_xasprintf("%s/../man/fr/%s.%s", dir, page, sec);
+			paths[k++] = ew_xasprintf("%s/../share/man/fr/man%s/%s.%s", dir, sec, page, sec);
+		}
+		paths[k++] = ew_xasprintf("%s/../man/%s.%s", dir, page, sec);
+		paths[k++] = ew_xasprintf("%s/../share/man/man%s/%s.%s", dir, sec, page, sec);
 	}
 	int shown = 0;
-	for (int i = 0; i < 2 && !shown; i++)
+	for (int i = 0; i < 4 && !shown; i++)
 		if (paths[i] && access(paths[i], R_OK) == 0)
 			shown = man((char *const[]){"man", "-l", paths[i], NULL});
 	if (!shown)
 		shown = man((char *const[]){"man", (char *)sec, page, NULL});
-	free(paths[0]);
-	free(paths[1]);
+	for (int i = 0; i < 4; i++)
+		free(paths[i]);
 	free(page);
 	free(dir);
 	if (shown)

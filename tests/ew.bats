@@ -135,6 +135,17 @@ usage_re() {
 	assert_output --partial 'ew-list'
 }
 
+@test "ew: 'ew help' in French shows the French ew(7); pages without a translation stay English" {
+	command -v man >/dev/null || skip "man is not installed"
+	run_split -0 env -u LC_ALL LANG=fr_FR.UTF-8 ew help
+	assert_output --partial 'NOM'
+	assert_output --partial "outils pour un système communautaire d'alerte précoce"
+	run_split -0 env -u LC_ALL LANG=fr_FR.UTF-8 ew help add
+	assert_output --partial 'FIELD=VALUE'
+	run_split -0 ew help
+	assert_output --partial 'NAME'
+}
+
 @test "ew: make install PREFIX=… gives programs that work from anywhere without EW_SHAREDIR" {
 	[[ -z ${EW_SKIP_INSTALL_TEST:-} ]] || skip "EW_SKIP_INSTALL_TEST is set"
 	inst=$BATS_TEST_TMPDIR/inst
@@ -174,6 +185,7 @@ usage_re() {
 	# the installed mappings and French messages are found
 	[[ -f $inst/share/ew/mappings/kobo.conf ]] || fail "the Kobo mapping was not installed"
 	[[ -f $inst/share/locale/fr/LC_MESSAGES/ew.mo ]] || fail "the French catalogue was not installed"
+	cmp "$EW_PROJECT_DIR/man/fr/ew.7" "$inst/share/man/fr/man7/ew.7" || fail "the French ew(7) was not installed"
 	run -2 env -u EW_SHAREDIR -u LC_ALL LANG=fr_FR.UTF-8 PATH="$inst/bin:/usr/bin:/bin" ew list --format kml
 	assert_output --partial 'format inconnu'
 	assert_clean_repo
