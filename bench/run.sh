@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# bench/run.sh - measure ew add and ew list on generated repositories.
+# bench/run.sh - measure ew add, ew list and ew report on generated repositories.
 #
 # Run by `make bench` from the top of the source tree, after `make`.
 # For each size N it generates N records (bench/gen.c), creates a data
 # repository in bench/out/repo-N, imports them in one batch, then times:
 #   - ew add of one record into an existing shard (RUNS runs, median);
 #   - ew list: full scan, native filters, a --where jq filter, --since.
+#   - ew report: the HTML report of every record.
 # Progress goes to stderr; the results table to stdout and to
 # bench/out/results.md.  Every run is checked: the exit status, the record
 # counts against the generated CSV, and a clean `git status` after writing.
@@ -128,6 +129,11 @@ for n in $sizes; do
 	measure "$ok" "$runs" "$ew" list --include-confidential --since 2026-01-01
 	row "ew list --since 2026-01-01" "$n" "$runs" "$want match"
 	expect "--since 2026-01-01" "$("$ew" list --include-confidential --since 2026-01-01 --count || :)" "$want"
+
+	# The situation report of every record: one pass over them all.
+	measure 0 "$runs" "$ew" report --since 2000-01-01 --until 2026-11-28 -o "$tmp.report.html"
+	row "ew report --since 2000-01-01 (HTML)" "$n" "$runs" "$total records in the period"
+	expect "report map symbols" "$(grep -o '<circle class="cercle ' "$tmp.report.html" | wc -l)" 7
 
 	cd "$top"
 done
