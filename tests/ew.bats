@@ -135,17 +135,6 @@ usage_re() {
 	assert_output --partial 'ew-list'
 }
 
-@test "ew: 'ew help' in French shows the French ew(7); pages without a translation stay English" {
-	command -v man >/dev/null || skip "man is not installed"
-	run_split -0 env -u LC_ALL LANG=fr_FR.UTF-8 ew help
-	assert_output --partial 'NOM'
-	assert_output --partial "outils pour un système communautaire d'alerte précoce"
-	run_split -0 env -u LC_ALL LANG=fr_FR.UTF-8 ew help add
-	assert_output --partial 'FIELD=VALUE'
-	run_split -0 ew help
-	assert_output --partial 'NAME'
-}
-
 @test "ew: make install PREFIX=… gives programs that work from anywhere without EW_SHAREDIR" {
 	[[ -z ${EW_SKIP_INSTALL_TEST:-} ]] || skip "EW_SKIP_INSTALL_TEST is set"
 	inst=$BATS_TEST_TMPDIR/inst
@@ -186,6 +175,15 @@ usage_re() {
 	[[ -f $inst/share/ew/mappings/kobo.conf ]] || fail "the Kobo mapping was not installed"
 	[[ -f $inst/share/locale/fr/LC_MESSAGES/ew.mo ]] || fail "the French catalogue was not installed"
 	cmp "$EW_PROJECT_DIR/man/fr/ew.7" "$inst/share/man/fr/man7/ew.7" || fail "the French ew(7) was not installed"
+	# ew help shows the installed pages: ew(7) in French, the others in English
+	if command -v man >/dev/null; then
+		run -0 env -u EW_SHAREDIR -u LC_ALL LANG=fr_FR.UTF-8 MANPAGER=cat PATH="$inst/bin:/usr/bin:/bin" ew help
+		assert_output --partial "outils pour un système communautaire d'alerte précoce"
+		run -0 env -u EW_SHAREDIR -u LC_ALL LANG=fr_FR.UTF-8 MANPAGER=cat PATH="$inst/bin:/usr/bin:/bin" ew help add
+		assert_output --partial 'add incident reports to an ew repository'
+		run -0 env -u EW_SHAREDIR MANPAGER=cat PATH="$inst/bin:/usr/bin:/bin" ew help
+		assert_output --partial 'tools for a community early-warning system'
+	fi
 	run -2 env -u EW_SHAREDIR -u LC_ALL LANG=fr_FR.UTF-8 PATH="$inst/bin:/usr/bin:/bin" ew list --format kml
 	assert_output --partial 'format inconnu'
 	assert_clean_repo
