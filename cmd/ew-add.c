@@ -107,6 +107,26 @@ from_arguments(struct batch *b, const struct ew_check *check, char **args,
 }
 
 /*
+ * Checks record r, read from line of stdin, and adds it to the batch;
+ * returns the index of its first problem in errs (errs->n when it has
+ * none).
+ */
+static size_t
+take(struct batch *b, const struct ew_check *check, struct ew_record *r,
+	unsigned long line, struct ew_progress *progress, struct ew_strv *errs)
+{
+	size_t first = errs->n;
+	char *where = ew_xasprintf("stdin:%lu", line);
+
+	r->line = line;
+	ew_check_record(check, r, EW_CHECK_DEFAULTS, where, errs);
+	batch_push(b, r, where);
+	ew_progress_show(progress, 0, ngettext("read %zu record",
+		"read %zu records", b->n), b->n);
+	return first;
+}
+
+/*
  * Every record on stdin, each checked as it comes, so the problems are
  * reported in input order; bad rows are reported and read past.
  */
@@ -124,11 +144,7 @@ from_stdin(struct batch *b, const struct ew_check *check,
 			ew_strv_push(errs, ew_xstrdup(e.msg));
 			continue;
 		}
-		char *where = ew_xasprintf("stdin:%lu", r->line);
-		ew_check_record(check, r, EW_CHECK_DEFAULTS, where, errs);
-		batch_push(b, r, where);
-		ew_progress_show(progress, 0, ngettext("read %zu record",
-			"read %zu records", b->n), b->n);
+		take(b, check, r, r->line, progress, errs);
 	}
 	ew_input_close(in);
 }
@@ -197,16 +213,10 @@ from_import(struct batch *b, const struct ew_check *check,
 					_("Your message could not be read. Send it again as plain text: EW CERCLE/COMMUNE TYPE S1-5 T# B# text"));
 			continue;
 		}
-		r->line = line;
-		char *where = ew_xasprintf("stdin:%lu", line);
-		size_t before = errs->n;
-		ew_check_record(check, r, EW_CHECK_DEFAULTS, where, errs);
+		size_t first = take(b, check, r, line, progress, errs);
 		/* one reply a message, with the first problem */
-		if (src->replies && errs->n > before)
-			reply_check(src->replies, line, errs->v[before]);
-		batch_push(b, r, where);
-		ew_progress_show(progress, 0, ngettext("read %zu record",
-			"read %zu records", b->n), b->n);
+		if (src->replies && errs->n > first)
+			reply_check(src->replies, line, errs->v[first]);
 	}
 	ew_import_close(im);
 }
