@@ -201,16 +201,21 @@ ew_out_row(struct ew_out *o, const char *const *vals)
 	flush_line(o);
 }
 
+/* 1 when fd is a terminal that takes escapes: TERM set and not "dumb". */
+static int
+capable_terminal(int fd)
+{
+	const char *term = getenv("TERM");
+
+	return term && *term && strcmp(term, "dumb") != 0 && isatty(fd);
+}
+
 int
 ew_colour_wanted(FILE *fp)
 {
-	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+	const char *nc = getenv("NO_COLOR");
 
-	if (nc && *nc)
-		return 0;
-	if (!term || !*term || strcmp(term, "dumb") == 0)
-		return 0;
-	return isatty(fileno(fp));
+	return !(nc && *nc) && capable_terminal(fileno(fp));
 }
 
 const char *
@@ -292,11 +297,8 @@ ew_out_end(struct ew_out *o)
 void
 ew_progress_begin(struct ew_progress *p, int quiet)
 {
-	const char *term = getenv("TERM");
-
 	memset(p, 0, sizeof *p);
-	p->on = !quiet && term && *term && strcmp(term, "dumb") != 0 &&
-		isatty(STDERR_FILENO);
+	p->on = !quiet && capable_terminal(STDERR_FILENO);
 }
 
 void
